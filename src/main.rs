@@ -1,0 +1,3 @@
+fn main() {
+    pipeline_crm::ui::mount();
+}
