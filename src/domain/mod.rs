@@ -1,12 +1,17 @@
-//! The CRM itself: data model, rules and presets. Pure Rust, no browser imports,
-//! time always comes in as an argument.
+//! The CRM itself: data model, the one door for changes, rules, scoring,
+//! metrics and the data format. Pure Rust with no browser imports; time always
+//! comes in as an argument, so every rule is testable with plain `cargo test`.
 
 mod command;
+pub mod format;
+pub mod metrics;
 mod model;
 mod money;
 mod presets;
+pub mod rules;
+pub mod scoring;
 
-pub use command::{Command, DomainError};
+pub use command::{ClientInput, Command, DealInput, DomainError, StageInput, TaskInput};
 pub use model::*;
-pub use money::{format_minor, parse_amount, AmountError, Money, MAX_MINOR};
-pub use presets::StagePreset;
+pub use money::{format_minor, is_currency_code, parse_amount, AmountError, Money, MAX_MINOR};
+pub use presets::{StagePreset, StageTemplate};

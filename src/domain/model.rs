@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -10,7 +10,39 @@ use super::presets::StagePreset;
 pub type Id = Uuid;
 
 /// The version of the stored and exported data format this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// What a stage means for the deals in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageKind {
+    /// A step of the sale still in progress.
+    Open,
+    /// The client bought.
+    Won,
+    /// The client did not buy.
+    Lost,
+    /// Parked without a decision, such as "Let them buy".
+    Parking,
+    /// Care after a win: who looks after the client, when and why.
+    PostSale,
+}
+
+impl StageKind {
+    /// Every kind, in the order settings offer them.
+    pub const ALL: [StageKind; 5] = [
+        StageKind::Open,
+        StageKind::Won,
+        StageKind::Lost,
+        StageKind::Parking,
+        StageKind::PostSale,
+    ];
+
+    /// Whether deals in a stage of this kind are shown as a board column.
+    pub fn is_column(self) -> bool {
+        !matches!(self, StageKind::Won | StageKind::Lost)
+    }
+}
 
 /// One step of a pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +51,12 @@ pub struct Stage {
     pub id: Id,
     /// Name shown on the board.
     pub name: String,
+    /// What the stage means.
+    pub kind: StageKind,
+    /// Chance in percent (0–100) that a deal in this stage is won; weights the forecast.
+    pub probability: u8,
+    /// A deal with no activity for more than this many days is flagged idle.
+    pub idle_days: Option<u32>,
 }
 
 /// An ordered list of stages a deal moves through.
@@ -30,6 +68,113 @@ pub struct Pipeline {
     pub name: String,
     /// Stages in board order, left to right.
     pub stages: Vec<Stage>,
+    /// The preset it was made from, if any (SPANCO ratios are labelled by it).
+    #[serde(default)]
+    pub preset: Option<StagePreset>,
+    /// Last change, for merging.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Pipeline {
+    /// The stage with this id.
+    pub fn stage(&self, id: Id) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    /// Position of the stage with this id.
+    pub fn stage_index(&self, id: Id) -> Option<usize> {
+        self.stages.iter().position(|s| s.id == id)
+    }
+
+    /// The first stage of the given kind.
+    pub fn first_of_kind(&self, kind: StageKind) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.kind == kind)
+    }
+
+    /// Stages a deal progresses through, in order: open ones and the won one.
+    /// Conversion ratios are measured between consecutive progression stages.
+    pub fn progression(&self) -> Vec<&Stage> {
+        self.stages
+            .iter()
+            .filter(|s| matches!(s.kind, StageKind::Open | StageKind::Won))
+            .collect()
+    }
+}
+
+/// Where a deal stands in its final answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Still being worked.
+    #[default]
+    Open,
+    /// The client bought.
+    Won,
+    /// The client did not buy (a reason is recorded).
+    Lost,
+    /// Neither yes nor no after another contact.
+    Maybe,
+}
+
+impl Outcome {
+    /// Won or lost: the deal has a final answer.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Outcome::Won | Outcome::Lost)
+    }
+}
+
+/// Why a deal was lost, from a fixed list so they can be counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LostReasonKind {
+    /// Too expensive.
+    Price,
+    /// Chose a competitor.
+    Competitor,
+    /// No budget.
+    NoBudget,
+    /// Never decided.
+    NoDecision,
+    /// Wrong moment.
+    Timing,
+    /// Did not need it after all.
+    NoNeed,
+    /// Stopped answering.
+    NoResponse,
+    /// Something else, explained in the note.
+    Other,
+}
+
+impl LostReasonKind {
+    /// Every reason, in the order the close dialog offers them.
+    pub const ALL: [LostReasonKind; 8] = [
+        LostReasonKind::Price,
+        LostReasonKind::Competitor,
+        LostReasonKind::NoBudget,
+        LostReasonKind::NoDecision,
+        LostReasonKind::Timing,
+        LostReasonKind::NoNeed,
+        LostReasonKind::NoResponse,
+        LostReasonKind::Other,
+    ];
+}
+
+/// The mandatory reason recorded when a deal is lost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LostReason {
+    /// The reason from the list.
+    pub kind: LostReasonKind,
+    /// Free text; required when the reason is "Other".
+    pub note: String,
+}
+
+/// The moment a deal entered a stage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageEntry {
+    /// The stage entered.
+    pub stage_id: Id,
+    /// When.
+    pub entered_at: DateTime<Utc>,
 }
 
 /// A sales opportunity.
@@ -39,12 +184,240 @@ pub struct Deal {
     pub id: Id,
     /// What is being sold, to whom.
     pub title: String,
-    /// Expected value of the deal.
+    /// The client, when known.
+    pub client_id: Option<Id>,
+    /// The salesperson responsible.
+    pub owner_id: Id,
+    /// Expected value.
     pub value: Money,
+    /// Lead source: campaign, cold call, networking, referral, …
+    pub source: String,
+    /// The pipeline the deal runs in.
+    pub pipeline_id: Id,
     /// The stage the deal is in now.
     pub stage_id: Id,
+    /// The final answer so far.
+    pub outcome: Outcome,
+    /// Why it was lost; present exactly when the outcome is lost.
+    pub lost_reason: Option<LostReason>,
+    /// When the deal is expected to close.
+    pub expected_close: Option<NaiveDate>,
+    /// Is the person we talk to the one who decides? `None` while unknown.
+    pub decision_maker_confirmed: Option<bool>,
+    /// The client's estimated budget.
+    pub budget: Option<Money>,
+    /// When the client will decide.
+    pub decision_date: Option<NaiveDate>,
+    /// Competitors the client also talks to.
+    pub competitors: String,
+    /// The client's needs and expectations.
+    pub needs: String,
+    /// What happens next, as agreed with the client.
+    pub next_step: String,
+    /// Qualified (true) or disqualified (false); `None` while undecided.
+    pub qualified: Option<bool>,
     /// When the deal was created.
     pub created_at: DateTime<Utc>,
+    /// Last change, for merging.
+    pub updated_at: DateTime<Utc>,
+    /// When it was won or lost.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Every stage the deal entered, oldest first; the last is the current stage.
+    pub stage_history: Vec<StageEntry>,
+    /// Keys of cadence suggestions the user dismissed for this deal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dismissed_suggestions: Vec<String>,
+}
+
+impl Deal {
+    /// When the deal entered its current stage.
+    pub fn entered_current_stage(&self) -> DateTime<Utc> {
+        self.stage_history
+            .iter()
+            .rev()
+            .find(|e| e.stage_id == self.stage_id)
+            .map(|e| e.entered_at)
+            .unwrap_or(self.created_at)
+    }
+}
+
+/// A rating from 1 (poor) to 5 (excellent); 0 means not rated yet.
+pub type Stars = u8;
+
+/// The three ratings of a client (DOMAIN.md §3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ClientRating {
+    /// How much the client could buy.
+    pub potential: Stars,
+    /// How the client acts: answers, keeps promises, decides.
+    pub behaviour: Stars,
+    /// How interested the client is in what we sell.
+    pub interest: Stars,
+}
+
+/// A company or person we sell to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Client {
+    /// Stable id of the client.
+    pub id: Id,
+    /// Name of the person or company as shown in lists.
+    pub name: String,
+    /// Company, when the client is a person at a company.
+    pub company: String,
+    /// E-mail address.
+    pub email: String,
+    /// Phone number.
+    pub phone: String,
+    /// Website address.
+    pub website: String,
+    /// Postal address.
+    pub address: String,
+    /// Where the client came from.
+    pub source: String,
+    /// Did they have contact with us before?
+    pub prior_contact: bool,
+    /// Who decides on their side.
+    pub decision_makers: String,
+    /// Free notes.
+    pub notes: String,
+    /// Potential, behaviour and interest.
+    pub rating: ClientRating,
+    /// When the client was created.
+    pub created_at: DateTime<Utc>,
+    /// Last change, for merging.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What kind of activity a task is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// A phone call.
+    Call,
+    /// An e-mail.
+    Email,
+    /// A meeting.
+    Meeting,
+    /// Preparing and sending an offer.
+    Offer,
+    /// A follow-up contact after an offer.
+    FollowUp,
+    /// A demo or free trial.
+    Demo,
+    /// A contact after the sale.
+    PostSale,
+}
+
+impl TaskKind {
+    /// Every kind, in the order forms offer them.
+    pub const ALL: [TaskKind; 7] = [
+        TaskKind::Call,
+        TaskKind::Email,
+        TaskKind::Meeting,
+        TaskKind::Offer,
+        TaskKind::FollowUp,
+        TaskKind::Demo,
+        TaskKind::PostSale,
+    ];
+
+    /// A contact with the client (as opposed to work done alone).
+    pub fn is_contact(self) -> bool {
+        !matches!(self, TaskKind::Offer)
+    }
+}
+
+/// An activity on a deal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    /// Stable id of the task.
+    pub id: Id,
+    /// The deal it belongs to (and so its client).
+    pub deal_id: Id,
+    /// What kind of activity.
+    pub kind: TaskKind,
+    /// When it is due.
+    pub due: DateTime<Utc>,
+    /// What to do or say.
+    pub note: String,
+    /// When it was done; `None` while open.
+    pub done_at: Option<DateTime<Utc>>,
+    /// What came of it.
+    pub outcome: String,
+    /// The contact ended with a promise to send an offer (starts the 24 h clock).
+    pub offer_promised: bool,
+    /// When the task was created.
+    pub created_at: DateTime<Utc>,
+    /// Last change, for merging.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Task {
+    /// Not done and due before `now`.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.done_at.is_none() && self.due < now
+    }
+}
+
+/// A person who owns deals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Salesperson {
+    /// Stable id.
+    pub id: Id,
+    /// Name shown on cards and in dashboards.
+    pub name: String,
+    /// Last change, for merging.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A sales target for one month, for everyone or one salesperson.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quota {
+    /// First day of the month the quota is for.
+    pub month: NaiveDate,
+    /// The salesperson, or `None` for the whole team.
+    pub salesperson_id: Option<Id>,
+    /// Target in minor units of the workspace currency.
+    pub amount_minor: i64,
+}
+
+/// Workspace-wide settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Currency of new deals and of every total (ISO 4217 code).
+    pub currency: String,
+    /// The pipeline shown on the board.
+    pub current_pipeline_id: Id,
+    /// Monthly sales targets.
+    pub quotas: Vec<Quota>,
+    /// Last change, for merging.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The kind of record a tombstone stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A pipeline.
+    Pipeline,
+    /// A deal.
+    Deal,
+    /// A client.
+    Client,
+    /// A task.
+    Task,
+    /// A salesperson.
+    Salesperson,
+}
+
+/// Remembers a deletion so that merging an older copy does not bring the record back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    /// Id of the deleted record.
+    pub id: Id,
+    /// What it was.
+    pub kind: RecordKind,
+    /// When it was deleted.
+    pub deleted_at: DateTime<Utc>,
 }
 
 /// The whole dataset of one user: what is stored and exported.
@@ -52,33 +425,118 @@ pub struct Deal {
 pub struct Workspace {
     /// Version of the data format, see [`FORMAT_VERSION`].
     pub format_version: u32,
-    /// Default currency for new deals.
-    pub currency: String,
-    /// All pipelines; the first is shown.
+    /// Currency, current pipeline, quotas.
+    pub settings: Settings,
+    /// All pipelines.
     pub pipelines: Vec<Pipeline>,
     /// All deals.
     pub deals: Vec<Deal>,
+    /// All clients.
+    pub clients: Vec<Client>,
+    /// All tasks.
+    pub tasks: Vec<Task>,
+    /// The people who own deals.
+    pub salespeople: Vec<Salesperson>,
+    /// Deleted records, so merges do not resurrect them.
+    pub tombstones: Vec<Tombstone>,
 }
 
 impl Workspace {
-    /// A new workspace with one pipeline made from `preset`; `ids` supplies fresh ids.
-    pub fn new(preset: StagePreset, currency: &str, mut ids: impl FnMut() -> Id) -> Self {
-        let pipeline = preset.pipeline(&mut ids);
+    /// A new workspace with one pipeline made from `preset` and one salesperson
+    /// named `owner`; `ids` supplies fresh ids.
+    pub fn new(
+        preset: StagePreset,
+        currency: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        mut ids: impl FnMut() -> Id,
+    ) -> Self {
+        let pipeline = preset.pipeline(&mut ids, now);
         Workspace {
             format_version: FORMAT_VERSION,
-            currency: currency.to_string(),
+            settings: Settings {
+                currency: currency.to_string(),
+                current_pipeline_id: pipeline.id,
+                quotas: Vec::new(),
+                updated_at: now,
+            },
             pipelines: vec![pipeline],
             deals: Vec::new(),
+            clients: Vec::new(),
+            tasks: Vec::new(),
+            salespeople: vec![Salesperson {
+                id: ids(),
+                name: owner.to_string(),
+                updated_at: now,
+            }],
+            tombstones: Vec::new(),
         }
     }
 
     /// The pipeline shown on the board.
     pub fn current_pipeline(&self) -> Option<&Pipeline> {
-        self.pipelines.first()
+        self.pipeline(self.settings.current_pipeline_id)
+            .or_else(|| self.pipelines.first())
+    }
+
+    /// The pipeline with this id.
+    pub fn pipeline(&self, id: Id) -> Option<&Pipeline> {
+        self.pipelines.iter().find(|p| p.id == id)
+    }
+
+    /// The deal with this id.
+    pub fn deal(&self, id: Id) -> Option<&Deal> {
+        self.deals.iter().find(|d| d.id == id)
+    }
+
+    /// The client with this id.
+    pub fn client(&self, id: Id) -> Option<&Client> {
+        self.clients.iter().find(|c| c.id == id)
+    }
+
+    /// The task with this id.
+    pub fn task(&self, id: Id) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+
+    /// The salesperson with this id.
+    pub fn salesperson(&self, id: Id) -> Option<&Salesperson> {
+        self.salespeople.iter().find(|s| s.id == id)
+    }
+
+    /// The stage with this id in any pipeline, with its pipeline.
+    pub fn stage(&self, id: Id) -> Option<(&Pipeline, &Stage)> {
+        self.pipelines
+            .iter()
+            .find_map(|p| p.stage(id).map(|s| (p, s)))
     }
 
     /// Deals in the given stage, in the order they were added.
     pub fn deals_in_stage(&self, stage_id: Id) -> impl Iterator<Item = &Deal> {
         self.deals.iter().filter(move |d| d.stage_id == stage_id)
+    }
+
+    /// Tasks of a deal, in the order they were added.
+    pub fn tasks_of_deal(&self, deal_id: Id) -> impl Iterator<Item = &Task> {
+        self.tasks.iter().filter(move |t| t.deal_id == deal_id)
+    }
+
+    /// Deals of a client.
+    pub fn deals_of_client(&self, client_id: Id) -> impl Iterator<Item = &Deal> {
+        self.deals
+            .iter()
+            .filter(move |d| d.client_id == Some(client_id))
+    }
+
+    /// Whether any record (of any kind) has this id.
+    pub fn id_in_use(&self, id: Id) -> bool {
+        self.deals.iter().any(|d| d.id == id)
+            || self.clients.iter().any(|c| c.id == id)
+            || self.tasks.iter().any(|t| t.id == id)
+            || self.salespeople.iter().any(|s| s.id == id)
+            || self
+                .pipelines
+                .iter()
+                .any(|p| p.id == id || p.stages.iter().any(|s| s.id == id))
     }
 }

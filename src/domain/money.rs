@@ -101,3 +101,8 @@ pub fn parse_amount(text: &str) -> Result<i64, AmountError> {
 /// The largest amount accepted: a trillion in major units, far from i64 overflow
 /// when many amounts are summed.
 pub const MAX_MINOR: i64 = 100_000_000_000_000;
+
+/// Whether `code` looks like an ISO 4217 currency code: three capital letters.
+pub fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}

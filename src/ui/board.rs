@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::AppState;
-use crate::domain::{parse_amount, Command, Stage};
+use crate::domain::{parse_amount, Command, DealInput, Money, Stage};
 
 /// The pipeline board: one column per stage, and a form to add a deal.
 #[component]
@@ -66,10 +66,23 @@ fn AddDealForm() -> impl IntoView {
                 return;
             }
         };
-        let command = Command::AddDeal {
+        let (owner_id, currency) = state.workspace.with_untracked(|ws| {
+            (
+                ws.salespeople.first().map(|s| s.id).unwrap_or_default(),
+                ws.settings.currency.clone(),
+            )
+        });
+        let command = Command::CreateDeal {
             id: uuid::Uuid::new_v4(),
-            title: title.get_untracked(),
-            value_minor,
+            stage_id: None,
+            input: DealInput::new(
+                &title.get_untracked(),
+                owner_id,
+                Money {
+                    minor: value_minor,
+                    currency,
+                },
+            ),
         };
         match state.apply(command) {
             Ok(()) => {

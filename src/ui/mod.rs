@@ -41,8 +41,19 @@ pub fn mount() {
 
 #[component]
 fn App() -> impl IntoView {
-    let initial = storage::load()
-        .unwrap_or_else(|| Workspace::new(StagePreset::ClassicFunnel, "EUR", uuid::Uuid::new_v4));
+    let fresh = || {
+        Workspace::new(
+            StagePreset::ClassicFunnel,
+            "EUR",
+            "Me",
+            now(),
+            uuid::Uuid::new_v4,
+        )
+    };
+    let initial = match storage::load(now(), "Me", uuid::Uuid::new_v4) {
+        storage::Loaded::Workspace(ws) => ws,
+        storage::Loaded::Empty | storage::Loaded::Unreadable(_) => fresh(),
+    };
     let workspace = RwSignal::new(initial);
     provide_context(AppState { workspace });
 

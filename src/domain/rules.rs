@@ -1,0 +1,291 @@
+//! The follow-up cadence (DOMAIN.md §4) and idle deals. Rules only suggest:
+//! a [`Suggestion`] becomes a change when the user accepts it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::command::{Command, TaskInput};
+use super::model::*;
+
+/// The offer is due this long after the contact that promised it.
+pub const OFFER_DUE_AFTER: Duration = Duration::hours(24);
+/// The follow-up is due this long after the offer was sent (the "3×48" method).
+pub const FOLLOW_UP_DUE_AFTER: Duration = Duration::hours(48);
+/// A reminder goes out this long before a meeting.
+pub const MEETING_REMINDER_BEFORE: Duration = Duration::hours(24);
+/// After this many follow-ups without a decision, suggest "Let them buy".
+pub const FOLLOW_UPS_BEFORE_PARKING: usize = 3;
+/// The post-sale contact is planned this long after a win.
+pub const POST_SALE_AFTER: Duration = Duration::days(7);
+
+/// What a cadence rule proposes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SuggestionKind {
+    /// Send the offer promised in a contact, within 24 h.
+    PrepareOffer,
+    /// Follow up on a sent offer within 48 h.
+    FollowUpOffer,
+    /// Remind the client the day before a meeting.
+    MeetingReminder,
+    /// Three follow-ups without a decision: move the deal to "Let them buy".
+    LetThemBuy,
+    /// After a win, plan the post-sale contact (who, when, why).
+    PostSaleContact,
+}
+
+/// A proposed next action for a deal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The deal it is for.
+    pub deal_id: Id,
+    /// What is proposed.
+    pub kind: SuggestionKind,
+    /// Stable key, used to dismiss it.
+    pub key: String,
+    /// When the proposed action is due.
+    pub due: DateTime<Utc>,
+    /// The task that triggered it, if any.
+    pub trigger_task: Option<Id>,
+    /// The stage to move the deal to, if the suggestion moves it.
+    pub stage_id: Option<Id>,
+    /// Follow-ups done so far (for "Let them buy").
+    pub follow_ups: usize,
+}
+
+impl Suggestion {
+    /// The task kind this suggestion creates, if it creates one.
+    pub fn task_kind(&self) -> Option<TaskKind> {
+        match self.kind {
+            SuggestionKind::PrepareOffer => Some(TaskKind::Offer),
+            SuggestionKind::FollowUpOffer => Some(TaskKind::FollowUp),
+            SuggestionKind::MeetingReminder => Some(TaskKind::Call),
+            SuggestionKind::PostSaleContact => Some(TaskKind::PostSale),
+            SuggestionKind::LetThemBuy => None,
+        }
+    }
+
+    /// The commands that carry it out: `task_id` names the task it creates and
+    /// `note` says why (the UI passes it in the user's language).
+    pub fn accept(&self, task_id: Id, note: &str) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if let Some(kind) = self.task_kind() {
+            commands.push(Command::CreateTask {
+                id: task_id,
+                deal_id: self.deal_id,
+                input: TaskInput {
+                    kind,
+                    due: self.due,
+                    note: note.to_string(),
+                },
+            });
+        }
+        if let Some(stage_id) = self.stage_id {
+            commands.push(Command::MoveDeal {
+                id: self.deal_id,
+                stage_id,
+            });
+        }
+        commands
+    }
+}
+
+/// Any task of `kind` that was created or is due at or after `since`.
+fn has_task_since(tasks: &[&Task], kind: TaskKind, since: DateTime<Utc>) -> bool {
+    tasks
+        .iter()
+        .any(|t| t.kind == kind && (t.created_at >= since || t.due >= since))
+}
+
+/// The cadence suggestions for one deal, given its tasks, not yet dismissed.
+pub fn deal_suggestions(
+    deal: &Deal,
+    pipeline: Option<&Pipeline>,
+    tasks: &[&Task],
+) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    let mut push = |kind, key: String, due, trigger_task, stage_id, follow_ups| {
+        if !deal.dismissed_suggestions.contains(&key) {
+            out.push(Suggestion {
+                deal_id: deal.id,
+                kind,
+                key,
+                due,
+                trigger_task,
+                stage_id,
+                follow_ups,
+            });
+        }
+    };
+    let deciding = matches!(deal.outcome, Outcome::Open | Outcome::Maybe);
+
+    for t in tasks {
+        let Some(done_at) = t.done_at else {
+            // The reminder is only proposed for meetings booked at least a day ahead.
+            if t.kind == TaskKind::Meeting && deal.outcome != Outcome::Lost {
+                let remind_at = t.due - MEETING_REMINDER_BEFORE;
+                let reminded = tasks.iter().any(|r| {
+                    matches!(r.kind, TaskKind::Call | TaskKind::Email)
+                        && r.due >= t.due - MEETING_REMINDER_BEFORE * 2
+                        && r.due < t.due
+                });
+                if remind_at >= t.created_at && !reminded {
+                    push(
+                        SuggestionKind::MeetingReminder,
+                        format!("meeting-reminder:{}", t.id),
+                        remind_at,
+                        Some(t.id),
+                        None,
+                        0,
+                    );
+                }
+            }
+            continue;
+        };
+        if !deciding {
+            continue;
+        }
+        if t.offer_promised
+            && t.kind.is_contact()
+            && !has_task_since(tasks, TaskKind::Offer, done_at)
+        {
+            push(
+                SuggestionKind::PrepareOffer,
+                format!("offer:{}", t.id),
+                done_at + OFFER_DUE_AFTER,
+                Some(t.id),
+                None,
+                0,
+            );
+        }
+        if t.kind == TaskKind::Offer && !has_task_since(tasks, TaskKind::FollowUp, done_at) {
+            push(
+                SuggestionKind::FollowUpOffer,
+                format!("follow-up:{}", t.id),
+                done_at + FOLLOW_UP_DUE_AFTER,
+                Some(t.id),
+                None,
+                0,
+            );
+        }
+    }
+
+    let pipeline_stage = |kind| pipeline.and_then(|p| p.first_of_kind(kind));
+    let in_kind = |kind| {
+        pipeline
+            .and_then(|p| p.stage(deal.stage_id))
+            .map(|s| s.kind)
+            == Some(kind)
+    };
+
+    if deciding && !in_kind(StageKind::Parking) {
+        let done_follow_ups: Vec<&&Task> = tasks
+            .iter()
+            .filter(|t| t.kind == TaskKind::FollowUp && t.done_at.is_some())
+            .collect();
+        if done_follow_ups.len() >= FOLLOW_UPS_BEFORE_PARKING {
+            if let Some(parking) = pipeline_stage(StageKind::Parking) {
+                let last = done_follow_ups.iter().filter_map(|t| t.done_at).max();
+                push(
+                    SuggestionKind::LetThemBuy,
+                    "let-them-buy".to_string(),
+                    last.unwrap_or(deal.updated_at),
+                    None,
+                    Some(parking.id),
+                    done_follow_ups.len(),
+                );
+            }
+        }
+    }
+
+    if let (Outcome::Won, Some(closed_at)) = (deal.outcome, deal.closed_at) {
+        if !has_task_since(tasks, TaskKind::PostSale, closed_at) {
+            let stage_id = pipeline_stage(StageKind::PostSale)
+                .filter(|s| s.id != deal.stage_id)
+                .map(|s| s.id);
+            push(
+                SuggestionKind::PostSaleContact,
+                format!("post-sale:{}", closed_at.timestamp()),
+                closed_at + POST_SALE_AFTER,
+                None,
+                stage_id,
+                0,
+            );
+        }
+    }
+    out
+}
+
+/// Tasks grouped by deal, each group in insertion order.
+pub fn tasks_by_deal(ws: &Workspace) -> HashMap<Id, Vec<&Task>> {
+    let mut map: HashMap<Id, Vec<&Task>> = HashMap::new();
+    for t in &ws.tasks {
+        map.entry(t.deal_id).or_default().push(t);
+    }
+    map
+}
+
+/// Cadence suggestions for every deal, most urgent first.
+pub fn suggestions(ws: &Workspace) -> Vec<Suggestion> {
+    let by_deal = tasks_by_deal(ws);
+    let mut out: Vec<Suggestion> = ws
+        .deals
+        .iter()
+        .flat_map(|d| {
+            let tasks = by_deal.get(&d.id).map(Vec::as_slice).unwrap_or(&[]);
+            deal_suggestions(d, ws.pipeline(d.pipeline_id), tasks)
+        })
+        .collect();
+    out.sort_by_key(|s| s.due);
+    out
+}
+
+/// Cadence suggestions for one deal.
+pub fn suggestions_for(ws: &Workspace, deal: &Deal) -> Vec<Suggestion> {
+    let tasks: Vec<&Task> = ws.tasks_of_deal(deal.id).collect();
+    deal_suggestions(deal, ws.pipeline(deal.pipeline_id), &tasks)
+}
+
+/// The last thing that happened on a deal: entering its stage, or a task
+/// created or done.
+pub fn last_activity(deal: &Deal, tasks: &[&Task]) -> DateTime<Utc> {
+    tasks
+        .iter()
+        .flat_map(|t| [Some(t.created_at), t.done_at])
+        .flatten()
+        .chain([deal.entered_current_stage()])
+        .max()
+        .unwrap_or(deal.created_at)
+}
+
+/// Whether an undecided deal has had no activity for longer than its stage's idle limit.
+pub fn is_idle(
+    deal: &Deal,
+    pipeline: Option<&Pipeline>,
+    tasks: &[&Task],
+    now: DateTime<Utc>,
+) -> bool {
+    if !matches!(deal.outcome, Outcome::Open | Outcome::Maybe) {
+        return false;
+    }
+    let Some(limit) = pipeline
+        .and_then(|p| p.stage(deal.stage_id))
+        .and_then(|s| s.idle_days)
+    else {
+        return false;
+    };
+    now - last_activity(deal, tasks) > Duration::days(i64::from(limit))
+}
+
+/// Ids of all idle deals.
+pub fn idle_deals(ws: &Workspace, now: DateTime<Utc>) -> Vec<Id> {
+    let by_deal = tasks_by_deal(ws);
+    ws.deals
+        .iter()
+        .filter(|d| {
+            let tasks = by_deal.get(&d.id).map(Vec::as_slice).unwrap_or(&[]);
+            is_idle(d, ws.pipeline(d.pipeline_id), tasks, now)
+        })
+        .map(|d| d.id)
+        .collect()
+}

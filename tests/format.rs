@@ -1,0 +1,109 @@
+//! The versioned data format: version 1 (the first release) migrates forward;
+//! data from a newer version is refused.
+
+mod common;
+
+use common::*;
+use pipeline_crm::domain::format::*;
+use pipeline_crm::domain::*;
+use serde_json::json;
+
+fn v1() -> serde_json::Value {
+    let stage = |n: u128, name: &str| json!({ "id": uuid::Uuid::from_u128(n), "name": name });
+    json!({
+        "format_version": 1,
+        "currency": "EUR",
+        "pipelines": [{
+            "id": uuid::Uuid::from_u128(100),
+            "name": "Classic funnel",
+            "stages": [
+                stage(101, "New lead"), stage(102, "Contact made"), stage(103, "Needs analysis"),
+                stage(104, "Quote / offer sent"), stage(105, "Negotiation"), stage(106, "Closing")
+            ]
+        }],
+        "deals": [{
+            "id": uuid::Uuid::from_u128(200),
+            "title": "Acme website",
+            "value": { "minor": 1_250_050, "currency": "EUR" },
+            "stage_id": uuid::Uuid::from_u128(102),
+            "created_at": "2026-11-20T09:00:00Z"
+        }]
+    })
+}
+
+#[test]
+fn version_one_data_is_migrated_with_every_deal_kept() {
+    let mut ids = Ids::new();
+    let now = at(2026, 11, 22, 10, 0);
+    let (ws, migrated) = read_workspace(v1(), now, "Me", || ids.next()).unwrap();
+    assert!(migrated);
+    assert_eq!(ws.format_version, FORMAT_VERSION);
+    assert_eq!(ws.salespeople.len(), 1);
+    assert_eq!(ws.salespeople[0].name, "Me");
+    let pipeline = ws.current_pipeline().unwrap();
+    assert_eq!(pipeline.stages.len(), 6);
+    assert_eq!(pipeline.stages[3].probability, 60);
+    assert!(pipeline.stages.iter().all(|s| s.kind == StageKind::Open));
+    let deal = &ws.deals[0];
+    assert_eq!(deal.title, "Acme website");
+    assert_eq!(deal.value.minor, 1_250_050);
+    assert_eq!(deal.stage_id, uuid::Uuid::from_u128(102));
+    assert_eq!(deal.pipeline_id, pipeline.id);
+    assert_eq!(deal.owner_id, ws.salespeople[0].id);
+    assert_eq!(deal.stage_history.len(), 1);
+    assert_eq!(deal.stage_history[0].entered_at, at(2026, 11, 20, 9, 0));
+
+    // The migrated workspace works through the one door.
+    let (deal_id, stage) = (deal.id, pipeline.stages[4].id);
+    let mut ws = ws;
+    ws.apply(
+        Command::MoveDeal {
+            id: deal_id,
+            stage_id: stage,
+        },
+        now,
+    )
+    .unwrap();
+}
+
+#[test]
+fn current_data_reads_back_unchanged() {
+    let s = Scenario::new(StagePreset::TrainersProcess);
+    let value = serde_json::to_value(&s.ws).unwrap();
+    let (ws, migrated) = read_workspace(value, s.now, "Me", || unreachable!()).unwrap();
+    assert!(!migrated);
+    assert_eq!(ws, s.ws);
+}
+
+#[test]
+fn data_from_a_newer_version_is_refused() {
+    let mut value = v1();
+    value["format_version"] = json!(FORMAT_VERSION + 1);
+    let err = read_workspace(value, at(2026, 1, 1, 0, 0), "Me", || unreachable!()).unwrap_err();
+    assert_eq!(
+        err,
+        FormatError::TooNew {
+            found: FORMAT_VERSION + 1
+        }
+    );
+    assert!(err.to_string().contains("newer version"));
+}
+
+#[test]
+fn data_of_the_wrong_shape_is_refused() {
+    let err = read_workspace(
+        json!({ "hello": 1 }),
+        at(2026, 1, 1, 0, 0),
+        "Me",
+        || unreachable!(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, FormatError::WrongShape(_)));
+    let mut broken = v1();
+    broken["deals"][0]["created_at"] = json!("yesterday");
+    let err = read_workspace(broken, at(2026, 1, 1, 0, 0), "Me", || {
+        uuid::Uuid::from_u128(1)
+    })
+    .unwrap_err();
+    assert!(matches!(err, FormatError::WrongShape(_)));
+}
