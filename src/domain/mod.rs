@@ -3,6 +3,7 @@
 //! comes in as an argument, so every rule is testable with plain `cargo test`.
 
 mod command;
+pub mod demo;
 pub mod format;
 pub mod metrics;
 mod model;

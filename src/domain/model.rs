@@ -45,7 +45,7 @@ impl StageKind {
 }
 
 /// One step of a pipeline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Stage {
     /// Stable id of the stage.
     pub id: Id,
@@ -327,7 +327,7 @@ impl TaskKind {
 }
 
 /// An activity on a deal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Task {
     /// Stable id of the task.
     pub id: Id,

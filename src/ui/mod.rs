@@ -2,30 +2,143 @@
 //! change it only through [`crate::domain::Workspace::apply`].
 
 mod board;
+mod deal;
+pub mod format;
+pub mod i18n;
+mod labels;
+mod settings;
+mod welcome;
+mod widgets;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use uuid::Uuid;
 
-use crate::domain::{Command, DomainError, StagePreset, Workspace};
-use crate::storage;
+use crate::domain::{Command, DomainError, Id, StagePreset, Workspace};
+use crate::storage::{self, Autosave, Loaded};
+use i18n::*;
+use widgets::{Announcer, ToastHost, Toasts};
 
-/// The one shared workspace, provided once at the root.
+/// A screen of the app, kept in the URL's `#` part so that reload and the
+/// back button work on any static host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The pipeline board.
+    Board,
+    /// One deal.
+    Deal(Id),
+    /// Stages, pipelines, salespeople, currency.
+    Settings,
+}
+
+impl Route {
+    /// Reads a route from a location hash such as `#/deal/…`.
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let mut parts = path.splitn(2, '/');
+        match (parts.next(), parts.next()) {
+            (Some("deal"), Some(id)) => Uuid::parse_str(id).map_or(Route::Board, Route::Deal),
+            (Some("settings"), _) => Route::Settings,
+            _ => Route::Board,
+        }
+    }
+
+    /// The hash for this route.
+    pub fn hash(&self) -> String {
+        match self {
+            Route::Board => "#/board".to_string(),
+            Route::Deal(id) => format!("#/deal/{id}"),
+            Route::Settings => "#/settings".to_string(),
+        }
+    }
+}
+
+/// Why a change was not made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplyError {
+    /// The domain refused it.
+    Domain(DomainError),
+    /// The app is read-only (data from a newer version is open).
+    ReadOnly,
+}
+
+impl From<DomainError> for ApplyError {
+    fn from(e: DomainError) -> Self {
+        ApplyError::Domain(e)
+    }
+}
+
+/// Everything the screens share, provided once at the root.
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// The whole dataset.
     pub workspace: RwSignal<Workspace>,
+    /// False until the user picked a preset on the first run.
+    pub ready: RwSignal<bool>,
+    /// The current time, refreshed every half minute so overdue marks update.
+    pub now: RwSignal<DateTime<Utc>>,
+    /// The screen shown.
+    pub route: RwSignal<Route>,
+    /// Saving, quota and read-only state.
+    pub autosave: Autosave,
+    /// Short messages with an optional undo.
+    pub toasts: Toasts,
+    /// Text read out by screen readers after keyboard actions.
+    pub announcement: RwSignal<String>,
+    /// The board's salesperson filter, kept while visiting other screens.
+    pub board_owner: RwSignal<Option<Id>>,
+    /// The board's search text, kept while visiting other screens.
+    pub board_search: RwSignal<String>,
 }
 
 impl AppState {
-    /// Applies `command` now; on success the workspace is saved.
-    pub fn apply(&self, command: Command) -> Result<(), DomainError> {
+    /// Applies `command` now; on success the workspace is saved soon.
+    pub fn apply(&self, command: Command) -> Result<(), ApplyError> {
+        self.apply_all(vec![command])
+    }
+
+    /// Applies several commands as one change, all or none.
+    pub fn apply_all(&self, commands: Vec<Command>) -> Result<(), ApplyError> {
+        if self.autosave.read_only.get_untracked().is_some() {
+            return Err(ApplyError::ReadOnly);
+        }
+        let at = now();
         let mut result = Ok(());
         self.workspace.maybe_update(|ws| {
-            result = ws.apply(command, now());
+            result = if commands.len() == 1 {
+                commands.into_iter().try_for_each(|c| ws.apply(c, at))
+            } else {
+                ws.apply_all(commands, at)
+            };
             result.is_ok()
         });
-        result
+        self.now.set(at);
+        if result.is_ok() {
+            self.autosave.schedule();
+        }
+        result.map_err(ApplyError::from)
     }
+
+    /// Shows another screen.
+    pub fn navigate(&self, route: Route) {
+        let hash = route.hash();
+        self.route.set(route);
+        if let Some(window) = web_sys::window() {
+            if window.location().hash().ok().as_deref() != Some(hash.as_str()) {
+                let _ = window.location().set_hash(&hash);
+            }
+        }
+    }
+
+    /// Says `text` to screen-reader users.
+    pub fn announce(&self, text: String) {
+        self.announcement.set(text);
+    }
+}
+
+/// The shared state, from any component.
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
 }
 
 /// The current time from the browser clock (Playwright's clock can move it).
@@ -36,42 +149,139 @@ pub fn now() -> DateTime<Utc> {
 /// Mounts the application on the page body.
 pub fn mount() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    leptos::mount::mount_to_body(|| {
+        view! {
+            <I18nContextProvider>
+                <App />
+            </I18nContextProvider>
+        }
+    });
+}
+
+fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 #[component]
 fn App() -> impl IntoView {
-    let fresh = || {
-        Workspace::new(
-            StagePreset::ClassicFunnel,
-            "EUR",
-            "Me",
-            now(),
-            uuid::Uuid::new_v4,
-        )
-    };
-    let initial = match storage::load(now(), "Me", uuid::Uuid::new_v4) {
-        storage::Loaded::Workspace(ws) => ws,
-        storage::Loaded::Empty | storage::Loaded::Unreadable(_) => fresh(),
+    let i18n = use_i18n();
+    if let Some(locale) = storage::load_locale().and_then(|l| l.parse::<Locale>().ok()) {
+        // After the provider's own first effect, which starts from the
+        // browser's languages.
+        Effect::new(move |_| i18n.set_locale(locale));
+    }
+    let owner_name = tu_string!(i18n, settings.default_owner).to_string();
+    let loaded = storage::load(now(), &owner_name, Uuid::new_v4);
+    let (initial, ready, problem) = match loaded {
+        Loaded::Workspace(ws) => (ws, true, None),
+        Loaded::Empty => (placeholder_workspace(), false, None),
+        Loaded::Unreadable(e) => (placeholder_workspace(), false, Some(e)),
     };
     let workspace = RwSignal::new(initial);
-    provide_context(AppState { workspace });
+    let ready = RwSignal::new(ready);
+    let state = AppState {
+        workspace,
+        ready,
+        now: RwSignal::new(now()),
+        route: RwSignal::new(Route::parse(&current_hash())),
+        autosave: Autosave::new(workspace, ready),
+        toasts: Toasts::new(),
+        announcement: RwSignal::new(String::new()),
+        board_owner: RwSignal::new(None),
+        board_search: RwSignal::new(String::new()),
+    };
+    provide_context(state);
+    let _ = problem;
 
-    // Saving after the first run only: the initial value came from storage.
-    Effect::watch(
-        move || workspace.track(),
-        move |_, _, _| {
-            let _ = workspace.with_untracked(storage::save);
-        },
-        false,
+    let _ = set_interval_with_handle(
+        move || state.now.set(now()),
+        std::time::Duration::from_secs(30),
     );
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        state.route.set(Route::parse(&current_hash()));
+    });
 
     view! {
-        <header class="app-header">
-            <h1>"Pipeline"</h1>
-        </header>
-        <main>
-            <board::Board />
+        <a class="skip-link" href="#main">{t!(i18n, nav.skip)}</a>
+        <Header />
+        <main id="main" tabindex="-1">
+            {move || {
+                if !ready.get() {
+                    return view! { <welcome::Welcome /> }.into_any();
+                }
+                match state.route.get() {
+                    Route::Board => view! { <board::Board /> }.into_any(),
+                    Route::Deal(id) => view! { <deal::DealPage id /> }.into_any(),
+                    Route::Settings => view! { <settings::Settings /> }.into_any(),
+                }
+            }}
         </main>
+        <ToastHost />
+        <Announcer />
+    }
+}
+
+/// Stands in until the first-run choice; never saved.
+fn placeholder_workspace() -> Workspace {
+    Workspace::new(
+        StagePreset::ClassicFunnel,
+        "EUR",
+        "",
+        DateTime::default(),
+        Uuid::nil,
+    )
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let current = move |r: Route| {
+        move || {
+            let route = state.route.get();
+            let active = match (&r, &route) {
+                (Route::Board, Route::Deal(_)) => true,
+                _ => r == route,
+            };
+            active.then_some("page")
+        }
+    };
+    let on_locale = move |ev| {
+        let value = event_target_value(&ev);
+        if let Ok(locale) = value.parse::<Locale>() {
+            i18n.set_locale(locale);
+            storage::save_locale(&value);
+        }
+    };
+    view! {
+        <header class="app-header">
+            <h1 class="app-name">{t!(i18n, app_name)}</h1>
+            <nav aria-label=move || t_string!(i18n, nav.label)>
+                <ul class="nav">
+                    <Show when=move || state.ready.get()>
+                        <li>
+                            <a href="#/board" aria-current=current(Route::Board)>
+                                {t!(i18n, nav.board)}
+                            </a>
+                        </li>
+                        <li>
+                            <a href="#/settings" aria-current=current(Route::Settings)>
+                                {t!(i18n, nav.settings)}
+                            </a>
+                        </li>
+                    </Show>
+                </ul>
+            </nav>
+            <label class="locale">
+                <span>{t!(i18n, nav.language)}</span>
+                <select on:change=on_locale prop:value=move || i18n.get_locale().to_string()>
+                    <option value="en">"English"</option>
+                    <option value="pl">"Polski"</option>
+                </select>
+            </label>
+        </header>
+        <widgets::StatusBanner />
     }
 }
