@@ -2,9 +2,11 @@
 //! metrics and the data format. Pure Rust with no browser imports; time always
 //! comes in as an argument, so every rule is testable with plain `cargo test`.
 
+pub mod agenda;
 mod command;
 pub mod demo;
 pub mod format;
+pub mod links;
 pub mod metrics;
 mod model;
 mod money;

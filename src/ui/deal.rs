@@ -313,6 +313,29 @@ pub fn described_suggestions(state: AppState, i18n: I18n, deal: Id) -> Vec<(Sugg
     })
 }
 
+/// Every open cadence suggestion with its deal's title and its text, most urgent first.
+pub fn described_suggestions_all(state: AppState, i18n: I18n) -> Vec<(Suggestion, String, String)> {
+    state.workspace.with(|ws| {
+        crate::domain::rules::suggestions(ws)
+            .into_iter()
+            .filter_map(|s| {
+                let d = ws.deal(s.deal_id)?;
+                let owner = ws
+                    .salesperson(d.owner_id)
+                    .map(|p| p.name.as_str())
+                    .unwrap_or("");
+                let stage = s
+                    .stage_id
+                    .and_then(|st| ws.stage(st))
+                    .map(|(_, st)| st.name.as_str())
+                    .unwrap_or("");
+                let text = suggestion_text(i18n, &s, stage, owner);
+                Some((s, d.title.clone(), text))
+            })
+            .collect()
+    })
+}
+
 #[component]
 fn Suggestions(id: Id) -> impl IntoView {
     let i18n = use_i18n();
@@ -959,12 +982,19 @@ pub fn LostDialog(
 
 /// Add a deal: title, value, client, owner and stage; the rest on the deal page.
 #[component]
-pub fn NewDealDialog(open: RwSignal<bool>) -> impl IntoView {
+pub fn NewDealDialog(
+    /// Whether the dialog is open.
+    open: RwSignal<bool>,
+    /// The client the deal is for, chosen in advance.
+    #[prop(optional)]
+    client: Option<Id>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let title = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
-    let client = RwSignal::new(String::new());
+    let preset_client = client.map(|c| c.to_string()).unwrap_or_default();
+    let client = RwSignal::new(preset_client);
     let owner = RwSignal::new(String::new());
     let stage = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);

@@ -1,7 +1,9 @@
 //! The screens. Components read the one workspace signal from context and
 //! change it only through [`crate::domain::Workspace::apply`].
 
+mod agenda;
 mod board;
+mod clients;
 mod deal;
 pub mod format;
 pub mod i18n;
@@ -27,6 +29,12 @@ pub enum Route {
     Board,
     /// One deal.
     Deal(Id),
+    /// The clients list.
+    Clients,
+    /// One client.
+    Client(Id),
+    /// Overdue, today's and upcoming tasks.
+    Agenda,
     /// Stages, pipelines, salespeople, currency.
     Settings,
 }
@@ -38,6 +46,9 @@ impl Route {
         let mut parts = path.splitn(2, '/');
         match (parts.next(), parts.next()) {
             (Some("deal"), Some(id)) => Uuid::parse_str(id).map_or(Route::Board, Route::Deal),
+            (Some("client"), Some(id)) => Uuid::parse_str(id).map_or(Route::Clients, Route::Client),
+            (Some("clients"), _) => Route::Clients,
+            (Some("agenda"), _) => Route::Agenda,
             (Some("settings"), _) => Route::Settings,
             _ => Route::Board,
         }
@@ -48,6 +59,9 @@ impl Route {
         match self {
             Route::Board => "#/board".to_string(),
             Route::Deal(id) => format!("#/deal/{id}"),
+            Route::Clients => "#/clients".to_string(),
+            Route::Client(id) => format!("#/client/{id}"),
+            Route::Agenda => "#/agenda".to_string(),
             Route::Settings => "#/settings".to_string(),
         }
     }
@@ -202,6 +216,7 @@ fn App() -> impl IntoView {
     let _ = window_event_listener(leptos::ev::hashchange, move |_| {
         state.route.set(Route::parse(&current_hash()));
     });
+    agenda::announce_due_tasks(state, i18n);
 
     view! {
         <a class="skip-link" href="#main">{t!(i18n, nav.skip)}</a>
@@ -214,6 +229,9 @@ fn App() -> impl IntoView {
                 match state.route.get() {
                     Route::Board => view! { <board::Board /> }.into_any(),
                     Route::Deal(id) => view! { <deal::DealPage id /> }.into_any(),
+                    Route::Clients => view! { <clients::Clients /> }.into_any(),
+                    Route::Client(id) => view! { <clients::ClientPage id /> }.into_any(),
+                    Route::Agenda => view! { <agenda::AgendaPage /> }.into_any(),
                     Route::Settings => view! { <settings::Settings /> }.into_any(),
                 }
             }}
@@ -242,12 +260,18 @@ fn Header() -> impl IntoView {
         move || {
             let route = state.route.get();
             let active = match (&r, &route) {
-                (Route::Board, Route::Deal(_)) => true,
+                (Route::Board, Route::Deal(_)) | (Route::Clients, Route::Client(_)) => true,
                 _ => r == route,
             };
             active.then_some("page")
         }
     };
+    let overdue = Memo::new(move |_| {
+        let now = state.now.get();
+        state
+            .workspace
+            .with(|ws| crate::domain::agenda::overdue_count(ws, now))
+    });
     let on_locale = move |ev| {
         let value = event_target_value(&ev);
         if let Ok(locale) = value.parse::<Locale>() {
@@ -264,6 +288,21 @@ fn Header() -> impl IntoView {
                         <li>
                             <a href="#/board" aria-current=current(Route::Board)>
                                 {t!(i18n, nav.board)}
+                            </a>
+                        </li>
+                        <li>
+                            <a href="#/clients" aria-current=current(Route::Clients)>
+                                {t!(i18n, nav.clients)}
+                            </a>
+                        </li>
+                        <li>
+                            <a href="#/agenda" aria-current=current(Route::Agenda)>
+                                {t!(i18n, nav.agenda)}
+                                <Show when=move || { overdue.get() > 0 }>
+                                    <span class="badge overdue-count">
+                                        {move || tf!(i18n, nav.overdue, count = overdue.get())}
+                                    </span>
+                                </Show>
                             </a>
                         </li>
                         <li>

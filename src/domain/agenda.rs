@@ -1,0 +1,114 @@
+//! The follow-up agenda: what is overdue, due today and coming up, ordered by
+//! task score; and the clients list with what matters about each.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::model::*;
+use super::scoring::ranked_open_tasks;
+use super::scoring::{client_score, ClientScore};
+
+/// Open tasks in three groups, each ordered by task score (highest first).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Agenda {
+    /// Due before now.
+    pub overdue: Vec<(Id, u8)>,
+    /// Due from now until the end of today.
+    pub today: Vec<(Id, u8)>,
+    /// Due after today.
+    pub upcoming: Vec<(Id, u8)>,
+}
+
+/// The agenda at `now`, where today ends at `end_of_today` (local midnight, in UTC).
+pub fn agenda(ws: &Workspace, now: DateTime<Utc>, end_of_today: DateTime<Utc>) -> Agenda {
+    let mut out = Agenda::default();
+    for (id, score) in ranked_open_tasks(ws, now) {
+        let Some(task) = ws.task(id) else { continue };
+        if task.due < now {
+            out.overdue.push((id, score));
+        } else if task.due < end_of_today {
+            out.today.push((id, score));
+        } else {
+            out.upcoming.push((id, score));
+        }
+    }
+    out
+}
+
+/// Number of open tasks due before `now`.
+pub fn overdue_count(ws: &Workspace, now: DateTime<Utc>) -> usize {
+    ws.tasks.iter().filter(|t| t.is_overdue(now)).count()
+}
+
+/// Open tasks that fell due in `(since, now]`: the ones to announce.
+pub fn fell_due(ws: &Workspace, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Id> {
+    ws.tasks
+        .iter()
+        .filter(|t| t.done_at.is_none() && t.due > since && t.due <= now)
+        .map(|t| t.id)
+        .collect()
+}
+
+/// What the clients list shows about a client.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientOverview {
+    /// The client.
+    pub id: Id,
+    /// Score and rank, if rated.
+    pub score: Option<ClientScore>,
+    /// Undecided deals.
+    pub open_deals: usize,
+    /// Their value in the workspace currency.
+    pub open_value: i64,
+    /// The last contact task done on any of the client's deals.
+    pub last_contact: Option<DateTime<Utc>>,
+}
+
+/// The overview of every client, in the order they were added.
+pub fn client_overviews(ws: &Workspace) -> Vec<ClientOverview> {
+    let mut by_client: HashMap<Id, ClientOverview> = ws
+        .clients
+        .iter()
+        .map(|c| {
+            (
+                c.id,
+                ClientOverview {
+                    id: c.id,
+                    score: client_score(c.rating),
+                    open_deals: 0,
+                    open_value: 0,
+                    last_contact: None,
+                },
+            )
+        })
+        .collect();
+    let mut deal_client: HashMap<Id, Id> = HashMap::new();
+    for d in &ws.deals {
+        let Some(c) = d.client_id else { continue };
+        deal_client.insert(d.id, c);
+        if let Some(o) = by_client.get_mut(&c) {
+            if matches!(d.outcome, Outcome::Open | Outcome::Maybe) {
+                o.open_deals += 1;
+                if d.value.currency == ws.settings.currency {
+                    o.open_value += d.value.minor;
+                }
+            }
+        }
+    }
+    for t in &ws.tasks {
+        let (Some(done), true) = (t.done_at, t.kind.is_contact()) else {
+            continue;
+        };
+        if let Some(o) = deal_client
+            .get(&t.deal_id)
+            .and_then(|c| by_client.get_mut(c))
+        {
+            o.last_contact = o.last_contact.max(Some(done));
+        }
+    }
+    ws.clients
+        .iter()
+        .filter_map(|c| by_client.remove(&c.id))
+        .collect()
+}

@@ -1,0 +1,279 @@
+//! The agenda: overdue, today and upcoming tasks ordered by score, the
+//! cadence suggestions, and announcing tasks as they fall due.
+
+use chrono::{DateTime, Duration, Utc};
+use leptos::prelude::*;
+
+use super::deal::{accept_suggestion, described_suggestions_all};
+use super::i18n::*;
+use super::{format, labels, use_app, AppState, Route};
+use crate::domain::agenda::{agenda, fell_due};
+use crate::domain::{Command, Id, TaskKind};
+
+type I18n = I18nContext<Locale>;
+
+/// One row of the agenda.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct AgendaRow {
+    id: Id,
+    deal_id: Id,
+    deal: String,
+    client: String,
+    kind: TaskKind,
+    note: String,
+    due: DateTime<Utc>,
+    score: u8,
+}
+
+/// The end of the reader's local today, as a UTC instant.
+fn end_of_today(now: DateTime<Utc>) -> DateTime<Utc> {
+    let offset = format::local_offset(now);
+    let tomorrow = format::today(now).succ_opt().unwrap_or(format::today(now));
+    tomorrow
+        .and_hms_opt(0, 0, 0)
+        .map(|t| (t - Duration::seconds(offset.local_minus_utc().into())).and_utc())
+        .unwrap_or(now)
+}
+
+fn rows(state: AppState, ids: &[(Id, u8)]) -> Vec<AgendaRow> {
+    state.workspace.with(|ws| {
+        ids.iter()
+            .filter_map(|(id, score)| {
+                let t = ws.task(*id)?;
+                let deal = ws.deal(t.deal_id);
+                Some(AgendaRow {
+                    id: t.id,
+                    deal_id: t.deal_id,
+                    deal: deal.map(|d| d.title.clone()).unwrap_or_default(),
+                    client: deal
+                        .and_then(|d| d.client_id)
+                        .and_then(|c| ws.client(c))
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default(),
+                    kind: t.kind,
+                    note: t.note.clone(),
+                    due: t.due,
+                    score: *score,
+                })
+            })
+            .collect()
+    })
+}
+
+/// The agenda screen.
+#[component]
+pub fn AgendaPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let groups = Memo::new(move |_| {
+        let now = state.now.get();
+        let a = state
+            .workspace
+            .with(|ws| agenda(ws, now, end_of_today(now)));
+        (
+            rows(state, &a.overdue),
+            rows(state, &a.today),
+            rows(state, &a.upcoming),
+        )
+    });
+    let suggestions = Memo::new(move |_| described_suggestions_all(state, i18n));
+    view! {
+        <section aria-labelledby="agenda-title">
+            <h2 id="agenda-title">{t!(i18n, agenda.title)}</h2>
+            <NotificationOptIn />
+            <Show when=move || suggestions.with(|s| !s.is_empty())>
+                <section class="suggestions" aria-labelledby="agenda-suggestions">
+                    <h3 id="agenda-suggestions">{t!(i18n, cadence.title)}</h3>
+                    <ul>
+                        <For each=move || suggestions.get() key=|(s, deal, text)| (s.key.clone(), s.deal_id, deal.clone(), text.clone()) let((s, deal, text))>
+                            <li class="suggestion">
+                                <span>
+                                    <a href=Route::Deal(s.deal_id).hash()>{deal.clone()}</a>
+                                    ": " {text.clone()}
+                                </span>
+                                <button
+                                    class="primary"
+                                    aria-label=move || tf!(i18n, cadence.accept_label, what = format!("{deal}: {text}"))
+                                    on:click={
+                                        let s = s.clone();
+                                        move |_| accept_suggestion(state, i18n, &s)
+                                    }
+                                >
+                                    {t!(i18n, cadence.accept)}
+                                </button>
+                            </li>
+                        </For>
+                    </ul>
+                </section>
+            </Show>
+            <AgendaGroup
+                title=Signal::derive(move || t_string!(i18n, agenda.overdue).to_string())
+                rows=Signal::derive(move || groups.with(|g| g.0.clone()))
+                overdue=true
+            />
+            <AgendaGroup
+                title=Signal::derive(move || t_string!(i18n, agenda.today).to_string())
+                rows=Signal::derive(move || groups.with(|g| g.1.clone()))
+                overdue=false
+            />
+            <AgendaGroup
+                title=Signal::derive(move || t_string!(i18n, agenda.upcoming).to_string())
+                rows=Signal::derive(move || groups.with(|g| g.2.clone()))
+                overdue=false
+            />
+        </section>
+    }
+}
+
+#[component]
+fn AgendaGroup(
+    title: Signal<String>,
+    rows: Signal<Vec<AgendaRow>>,
+    overdue: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let heading = move || format!("{} ({})", title.get(), rows.with(Vec::len));
+    let done = move |id: Id| {
+        let command = Command::CompleteTask {
+            id,
+            outcome: String::new(),
+            offer_promised: false,
+        };
+        match state.apply(command) {
+            Ok(()) => state.announce(t_string!(i18n, agenda.completed).to_string()),
+            Err(e) => state.toasts.show(labels::apply_error(i18n, &e)),
+        }
+    };
+    view! {
+        <section class="panel agenda-group" class:overdue-group=overdue aria-label=move || title.get()>
+            <h3>{heading}</h3>
+            <Show
+                when=move || rows.with(|r| !r.is_empty())
+                fallback=move || view! { <p class="muted">{t!(i18n, agenda.nothing)}</p> }
+            >
+                <div class="table-wrap">
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!(i18n, agenda.deal)}</th>
+                                <th scope="col">{t!(i18n, deal.client)}</th>
+                                <th scope="col">{t!(i18n, tasks.kind)}</th>
+                                <th scope="col">{t!(i18n, tasks.due)}</th>
+                                <th scope="col">{t!(i18n, agenda.score)}</th>
+                                <th scope="col"><span class="sr-only">{t!(i18n, agenda.actions)}</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|r| r.clone() let(row)>
+                                <tr class:overdue=overdue>
+                                    <th scope="row">
+                                        <a href=Route::Deal(row.deal_id).hash()>{row.deal.clone()}</a>
+                                        {(!row.note.is_empty()).then(|| view! { <span class="muted small">" — " {row.note.clone()}</span> })}
+                                    </th>
+                                    <td>{row.client.clone()}</td>
+                                    <td>{move || labels::task_kind(i18n, row.kind)}</td>
+                                    <td>{format::date_time(row.due)}</td>
+                                    <td class="num">{row.score}</td>
+                                    <td>
+                                        <button
+                                            aria-label={
+                                                let what = format!("{} – {}", row.deal, row.note);
+                                                move || tf!(i18n, agenda.done_label, kind = labels::task_kind(i18n, row.kind), what = what.clone())
+                                            }
+                                            on:click=move |_| done(row.id)
+                                        >
+                                            {t!(i18n, tasks.mark_done)}
+                                        </button>
+                                    </td>
+                                </tr>
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+fn notification_permission() -> Option<web_sys::NotificationPermission> {
+    // Not every browser (or context) has the Notification API.
+    let has_api = js_sys::Reflect::has(&js_sys::global(), &"Notification".into()).unwrap_or(false);
+    has_api.then(web_sys::Notification::permission)
+}
+
+/// Offers the browser's notifications; nothing is asked unless the user clicks.
+#[component]
+fn NotificationOptIn() -> impl IntoView {
+    let i18n = use_i18n();
+    let permission = RwSignal::new(notification_permission());
+    let ask = move |_| {
+        if let Ok(promise) = web_sys::Notification::request_permission() {
+            leptos::task::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                permission.set(notification_permission());
+            });
+        }
+    };
+    view! {
+        {move || match permission.get() {
+            Some(web_sys::NotificationPermission::Default) => view! {
+                <p class="small">
+                    {t!(i18n, agenda.notify_offer)} " "
+                    <button on:click=ask>{t!(i18n, agenda.notify_button)}</button>
+                </p>
+            }.into_any(),
+            Some(web_sys::NotificationPermission::Granted) => view! {
+                <p class="small muted">{t!(i18n, agenda.notify_on)}</p>
+            }.into_any(),
+            _ => ().into_any(),
+        }}
+    }
+}
+
+/// While the tab is open, announces each task as it falls due: in the page,
+/// and through the browser's notifications when the user allowed them.
+pub fn announce_due_tasks(state: AppState, i18n: I18n) {
+    let last = StoredValue::new(state.now.get_untracked());
+    Effect::new(move |_| {
+        let now = state.now.get();
+        let since = last.get_value();
+        last.set_value(now);
+        if now <= since {
+            return;
+        }
+        let due: Vec<(String, Id)> = state.workspace.with_untracked(|ws| {
+            fell_due(ws, since, now)
+                .into_iter()
+                .filter_map(|id| {
+                    let t = ws.task(id)?;
+                    let deal = ws.deal(t.deal_id)?;
+                    let what = if t.note.is_empty() {
+                        deal.title.clone()
+                    } else {
+                        format!("{} – {}", deal.title, t.note)
+                    };
+                    Some((
+                        tf!(
+                            i18n,
+                            agenda.due_now,
+                            kind = labels::task_kind(i18n, t.kind),
+                            what = what
+                        ),
+                        deal.id,
+                    ))
+                })
+                .collect()
+        });
+        for (text, deal) in due {
+            if notification_permission() == Some(web_sys::NotificationPermission::Granted) {
+                let _ = web_sys::Notification::new(&text);
+            }
+            state.toasts.show_with(
+                text,
+                t_string!(i18n, agenda.open_deal).to_string(),
+                move || state.navigate(Route::Deal(deal)),
+            );
+        }
+    });
+}

@@ -1,0 +1,158 @@
+import { expect, test, type Page } from "@playwright/test";
+import { addDeal, card, startWith } from "./helpers";
+
+test.use({ timezoneId: "UTC" });
+
+async function newClient(page: Page, name: string) {
+  await page.getByRole("link", { name: "Clients" }).click();
+  await page.getByRole("button", { name: "New client" }).click();
+  const dialog = page.getByRole("dialog", { name: "New client" });
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByRole("button", { name: "Add client" }).click();
+  await expect(page.getByRole("heading", { name, level: 2 })).toBeVisible();
+}
+
+async function addTask(page: Page, kind: string, due: string, note: string) {
+  const tasks = page.getByRole("region", { name: "Tasks" });
+  await tasks.getByLabel("Kind").selectOption({ label: kind });
+  await tasks.getByLabel("Due").fill(due);
+  await tasks.getByLabel("Note").fill(note);
+  await tasks.getByRole("button", { name: "Add task" }).click();
+}
+
+test("rating a client shows its score and rank, and the rank changes with the ratings", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await newClient(page, "Acme");
+  await expect(page.getByText("Rate the client to see their score and rank.")).toBeVisible();
+  for (const factor of ["Potential", "Behaviour", "Interest"]) {
+    await page.getByRole("combobox", { name: factor }).selectOption("4");
+  }
+  const score = page.getByRole("region", { name: "Score" }).getByRole("status");
+  await expect(score).toContainText("Score 75 · Rank A");
+  await page.getByRole("combobox", { name: "Behaviour" }).selectOption("1");
+  await expect(score).toContainText("Score 52 · Rank B");
+  await expect(score).toContainText("Keen but unreliable");
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Score" }).getByRole("status")).toContainText("Rank B");
+  await page.getByRole("link", { name: "← Back to clients" }).click();
+  await expect(page.getByRole("row", { name: /Acme/ })).toContainText("52");
+});
+
+test("a deal is created from its client", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await newClient(page, "Acme");
+  await page.getByRole("button", { name: "New deal for this client" }).click();
+  const dialog = page.getByRole("dialog", { name: "New deal" });
+  await expect(dialog.getByLabel("Client")).toHaveValue(/.+/);
+  await dialog.getByLabel("Title").fill("Acme CRM rollout");
+  await dialog.getByLabel(/^Value/).fill("2500");
+  await dialog.getByRole("button", { name: "Add deal" }).click();
+  await expect(page.getByRole("region", { name: "Deals" }).getByRole("link", { name: "Acme CRM rollout" })).toBeVisible();
+  await page.getByRole("link", { name: "Board" }).click();
+  await expect(card(page, "Acme CRM rollout")).toContainText("Acme");
+});
+
+test("a meeting booked ahead brings the day-before reminder, which becomes a task", async ({ page }) => {
+  await page.clock.install({ time: new Date("2026-03-02T09:00:00Z") });
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Acme", "1000");
+  await page.getByRole("link", { name: "Acme" }).click();
+  await addTask(page, "Meeting", "2026-03-05T10:00", "Demo at their office");
+  const suggestions = page.getByRole("region", { name: "Suggested next steps" });
+  await expect(suggestions).toContainText("Remind the client of the meeting the day before: 2026-03-04 10:00.");
+  await suggestions.getByRole("button", { name: /^Accept: Remind the client/ }).click();
+  await expect(suggestions).toHaveCount(0);
+  const reminder = page.getByRole("region", { name: "Tasks" }).getByRole("listitem").filter({ hasText: "Remind about tomorrow's meeting" });
+  await expect(reminder).toContainText("Call");
+  await expect(reminder).toContainText("2026-03-04 10:00");
+});
+
+test("a sent offer brings the 48-hour follow-up, accepted in one click", async ({ page }) => {
+  await page.clock.install({ time: new Date("2026-03-31T20:00:00Z") });
+  await startWith(page, "Trainer's process");
+  await addDeal(page, "Acme", "1000");
+  await page.getByRole("link", { name: "Acme" }).click();
+  await addTask(page, "Offer", "2026-03-31T21:00", "Send the quote");
+  await page.getByRole("button", { name: /^Mark done: Offer Send the quote/ }).click();
+  await page.getByRole("button", { name: "Mark done", exact: true }).click();
+  const suggestions = page.getByRole("region", { name: "Suggested next steps" });
+  await expect(suggestions).toContainText("Follow up on the offer by 2026-04-02 20:00 (within 48 hours of sending it).");
+  await suggestions.getByRole("button", { name: /^Accept: Follow up on the offer/ }).click();
+  const followUp = page.getByRole("region", { name: "Tasks" }).getByRole("listitem").filter({ hasText: "Follow up on the offer" });
+  await expect(followUp).toContainText("Follow-up");
+  await expect(followUp).toContainText("2026-04-02 20:00");
+});
+
+test("a call that promised an offer brings the 24-hour offer deadline, also in the agenda", async ({ page }) => {
+  await page.clock.install({ time: new Date("2026-03-02T09:00:00Z") });
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Acme", "1000");
+  await page.getByRole("link", { name: "Acme" }).click();
+  await addTask(page, "Call", "2026-03-02T10:00", "First call");
+  await page.getByRole("button", { name: /^Mark done: Call First call/ }).click();
+  await page.getByLabel("I promised to send an offer").check();
+  await page.getByRole("button", { name: "Mark done", exact: true }).click();
+  await page.getByRole("link", { name: /^Agenda/ }).click();
+  const suggestions = page.getByRole("region", { name: "Suggested next steps" });
+  await expect(suggestions).toContainText("Acme: Send the promised offer by 2026-03-03 09:00");
+  await suggestions.getByRole("button", { name: /^Accept: Acme/ }).click();
+  await expect(page.getByRole("region", { name: "Upcoming" })).toContainText("Offer");
+});
+
+test("a task that falls due announces itself, turns overdue and is counted on every screen", async ({ page }) => {
+  await page.clock.install({ time: new Date("2026-03-02T09:00:00Z") });
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Acme", "1000");
+  await page.getByRole("link", { name: "Acme" }).click();
+  await addTask(page, "Call", "2026-03-02T10:00", "Call the CEO");
+  await page.getByRole("link", { name: /^Agenda/ }).click();
+  await expect(page.getByRole("region", { name: "Today" })).toContainText("Call the CEO");
+  await expect(page.getByRole("link", { name: /^Agenda/ })).not.toContainText("overdue");
+
+  await page.clock.fastForward("01:00:30");
+  await expect(page.getByText("Due now: Call – Acme – Call the CEO")).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Agenda/ })).toContainText("1 overdue");
+  await expect(page.getByRole("region", { name: "Overdue" })).toContainText("Call the CEO");
+  await page.getByRole("link", { name: "Board" }).click();
+  await expect(page.getByRole("link", { name: /^Agenda/ })).toContainText("1 overdue");
+  await expect(card(page, "Acme")).toContainText("Overdue: 2026-03-02 10:00");
+
+  // Done in one click from the agenda.
+  await page.getByRole("link", { name: /^Agenda/ }).click();
+  await page.getByRole("button", { name: "Done: Call – Acme – Call the CEO" }).click();
+  await expect(page.getByRole("region", { name: "Overdue" })).toContainText("Nothing here.");
+  await expect(page.getByRole("link", { name: /^Agenda/ })).not.toContainText("overdue");
+});
+
+test("contact details become links only when safe", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await newClient(page, "Mallory");
+  const form = page.getByRole("form", { name: "Details" });
+  await form.getByLabel("Website").fill("javascript:alert(document.domain)");
+  await form.getByLabel("E-mail").fill("mallory@evil.example");
+  await form.getByLabel("Phone").fill("+48 600 100 200");
+  await form.getByRole("button", { name: "Save client" }).click();
+  const contact = page.getByRole("region", { name: "Contact" });
+  await expect(contact.getByText("javascript:alert(document.domain)")).toBeVisible();
+  await expect(contact.getByRole("link", { name: /javascript/ })).toHaveCount(0);
+  await expect(contact.getByRole("link", { name: "mallory@evil.example" })).toHaveAttribute("href", "mailto:mallory@evil.example");
+  await expect(contact.getByRole("link", { name: "+48 600 100 200" })).toHaveAttribute("href", "tel:+48600100200");
+  await form.getByLabel("Website").fill("acme.example");
+  await form.getByRole("button", { name: "Save client" }).click();
+  await expect(contact.getByRole("link", { name: "acme.example" })).toHaveAttribute("href", "https://acme.example");
+});
+
+test("the clients list sorts by any column and searches", async ({ page }) => {
+  await page.goto("./");
+  await page.getByRole("button", { name: "Load a demo pipeline" }).click();
+  await page.getByRole("link", { name: "Clients" }).click();
+  const names = page.getByRole("rowheader");
+  const first = await names.first().textContent();
+  await page.getByRole("button", { name: "Name" }).click();
+  await expect(page.getByRole("columnheader", { name: "Name" })).toHaveAttribute("aria-sort", "descending");
+  await expect(names.first()).not.toHaveText(first ?? "");
+  await page.getByRole("button", { name: "Rank and score" }).click();
+  await expect(page.getByRole("columnheader", { name: "Rank and score" })).toHaveAttribute("aria-sort", "ascending");
+  await page.getByLabel("Search clients").fill("acme");
+  await expect(names).toHaveText(["Acme"]);
+});
