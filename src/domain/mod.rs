@@ -5,6 +5,7 @@
 pub mod agenda;
 mod command;
 pub mod demo;
+pub mod exchange;
 pub mod format;
 pub mod links;
 pub mod metrics;

@@ -4,6 +4,7 @@
 mod agenda;
 mod board;
 mod clients;
+pub(crate) mod data;
 mod deal;
 pub mod format;
 pub mod i18n;
@@ -16,6 +17,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use crate::domain::format::FormatError;
 use crate::domain::{Command, DomainError, Id, StagePreset, Workspace};
 use crate::storage::{self, Autosave, Loaded};
 use i18n::*;
@@ -37,6 +39,8 @@ pub enum Route {
     Agenda,
     /// Stages, pipelines, salespeople, currency.
     Settings,
+    /// Export and import.
+    Data,
 }
 
 impl Route {
@@ -50,6 +54,7 @@ impl Route {
             (Some("clients"), _) => Route::Clients,
             (Some("agenda"), _) => Route::Agenda,
             (Some("settings"), _) => Route::Settings,
+            (Some("data"), _) => Route::Data,
             _ => Route::Board,
         }
     }
@@ -63,6 +68,7 @@ impl Route {
             Route::Client(id) => format!("#/client/{id}"),
             Route::Agenda => "#/agenda".to_string(),
             Route::Settings => "#/settings".to_string(),
+            Route::Data => "#/data".to_string(),
         }
     }
 }
@@ -188,9 +194,25 @@ fn App() -> impl IntoView {
     }
     let owner_name = tu_string!(i18n, settings.default_owner).to_string();
     let loaded = storage::load(now(), &owner_name, Uuid::new_v4);
+    let mut newer_version = None;
     let (initial, ready, problem) = match loaded {
         Loaded::Workspace(ws) => (ws, true, None),
         Loaded::Empty => (placeholder_workspace(), false, None),
+        Loaded::Newer {
+            found,
+            workspace: Some(ws),
+        } => {
+            newer_version = Some(found);
+            (ws, true, None)
+        }
+        Loaded::Newer {
+            found,
+            workspace: None,
+        } => (
+            placeholder_workspace(),
+            false,
+            Some(FormatError::TooNew { found }),
+        ),
         Loaded::Unreadable(e) => (placeholder_workspace(), false, Some(e)),
     };
     let workspace = RwSignal::new(initial);
@@ -207,7 +229,14 @@ fn App() -> impl IntoView {
         board_search: RwSignal::new(String::new()),
     };
     provide_context(state);
-    let _ = problem;
+    if let Some(found) = newer_version {
+        // Never overwrite data from a newer version: show it, change nothing.
+        state
+            .autosave
+            .read_only
+            .set(Some(tf!(i18n, status.read_only_newer, found = found)));
+    }
+    let problem = StoredValue::new(problem);
 
     let _ = set_interval_with_handle(
         move || state.now.set(now()),
@@ -224,7 +253,10 @@ fn App() -> impl IntoView {
         <main id="main" tabindex="-1">
             {move || {
                 if !ready.get() {
-                    return view! { <welcome::Welcome /> }.into_any();
+                    return match problem.get_value() {
+                        Some(p) => view! { <data::Recovery problem=p /> }.into_any(),
+                        None => view! { <welcome::Welcome /> }.into_any(),
+                    };
                 }
                 match state.route.get() {
                     Route::Board => view! { <board::Board /> }.into_any(),
@@ -233,6 +265,7 @@ fn App() -> impl IntoView {
                     Route::Client(id) => view! { <clients::ClientPage id /> }.into_any(),
                     Route::Agenda => view! { <agenda::AgendaPage /> }.into_any(),
                     Route::Settings => view! { <settings::Settings /> }.into_any(),
+                    Route::Data => view! { <data::DataPage /> }.into_any(),
                 }
             }}
         </main>
@@ -308,6 +341,11 @@ fn Header() -> impl IntoView {
                         <li>
                             <a href="#/settings" aria-current=current(Route::Settings)>
                                 {t!(i18n, nav.settings)}
+                            </a>
+                        </li>
+                        <li>
+                            <a href="#/data" aria-current=current(Route::Data)>
+                                {t!(i18n, nav.data)}
                             </a>
                         </li>
                     </Show>

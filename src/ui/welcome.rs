@@ -106,5 +106,6 @@ pub fn Welcome() -> impl IntoView {
             <button on:click=demo>{t!(i18n, welcome.demo)}</button>
             <p class="muted small">{t!(i18n, welcome.private)}</p>
         </section>
+        <super::data::ImportPanel />
     }
 }

@@ -1,0 +1,1005 @@
+//! Sharing data as files: the JSON export and its four-step import (shape,
+//! version, migration, validation of every record), merging a colleague's
+//! file or another tab's copy record by record, and CSV for spreadsheets.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::format::{read_workspace, FormatError};
+use super::model::*;
+use super::money::{is_currency_code, Money, MAX_MINOR};
+
+/// Marks a file as this product's export.
+pub const APP_MARKER: &str = "pipeline-crm";
+/// Files larger than this are refused before reading them.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// Deeper nesting than this is refused before parsing (real files nest about 6 levels).
+pub const MAX_DEPTH: usize = 32;
+
+/// The envelope of an exported file.
+#[derive(Serialize)]
+struct ExportFile<'a> {
+    app: &'static str,
+    format_version: u32,
+    exported_at: DateTime<Utc>,
+    workspace: &'a Workspace,
+}
+
+/// The whole workspace as one JSON file.
+pub fn export_json(ws: &Workspace, now: DateTime<Utc>) -> String {
+    let file = ExportFile {
+        app: APP_MARKER,
+        format_version: ws.format_version,
+        exported_at: now,
+        workspace: ws,
+    };
+    serde_json::to_string_pretty(&file).unwrap_or_default()
+}
+
+/// A file name for an export made at `now`.
+pub fn export_file_name(now: DateTime<Utc>, what: &str, extension: &str) -> String {
+    format!(
+        "pipeline-crm-{what}-{}.{extension}",
+        now.format("%Y-%m-%d-%H%M")
+    )
+}
+
+/// What kind of record a problem is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecordType {
+    /// The settings.
+    Settings,
+    /// A pipeline (or one of its stages).
+    Pipeline,
+    /// A deal.
+    Deal,
+    /// A client.
+    Client,
+    /// A task.
+    Task,
+    /// A salesperson.
+    Salesperson,
+    /// A deletion marker.
+    Tombstone,
+}
+
+/// Why a record was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemReason {
+    /// The record could not be read (a field missing or of the wrong type); the reader's words.
+    Unreadable(String),
+    /// Another record has the same id.
+    DuplicateId,
+    /// It points to a record of this kind that is not in the file.
+    MissingReference(RecordType),
+    /// An amount below zero.
+    NegativeAmount,
+    /// An amount beyond what the product handles.
+    AmountTooLarge,
+    /// Not a three-letter currency code.
+    InvalidCurrency,
+    /// A required text is empty.
+    EmptyText,
+    /// A probability above 100.
+    ProbabilityOutOfRange,
+    /// A rating above 5.
+    RatingOutOfRange,
+    /// A pipeline without stages that deals can be in.
+    NoOpenStage,
+    /// A lost deal without its reason, or a reason on a deal that is not lost.
+    LostReasonMismatch,
+    /// An idle limit of zero days.
+    IdleDaysOutOfRange,
+}
+
+/// One thing wrong with one record of a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The kind of record.
+    pub record: RecordType,
+    /// Its position in its list (0 first).
+    pub index: usize,
+    /// Its id, when readable.
+    pub id: Option<Id>,
+    /// Its title or name, when readable.
+    pub label: Option<String>,
+    /// The field at fault.
+    pub field: String,
+    /// What is wrong.
+    pub reason: ProblemReason,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} #{}", self.record, self.index + 1)?;
+        if let Some(label) = &self.label {
+            write!(f, " \"{label}\"")?;
+        }
+        if let Some(id) = self.id {
+            write!(f, " ({id})")?;
+        }
+        write!(f, ", field {}: {:?}", self.field, self.reason)
+    }
+}
+
+/// Why a file was refused. Nothing changes when a file is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// Larger than [`MAX_FILE_BYTES`].
+    TooLarge {
+        /// Its size.
+        bytes: usize,
+    },
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// Not JSON.
+    NotJson {
+        /// Line of the error (1 first).
+        line: usize,
+        /// Column of the error (1 first).
+        column: usize,
+    },
+    /// JSON, but not this product's export.
+    NotOurFile,
+    /// Written by a newer version of the app.
+    TooNew {
+        /// The version found.
+        found: u32,
+    },
+    /// The envelope or the workspace is not shaped as expected.
+    WrongShape(String),
+    /// Records are wrong (at most the first [`MAX_PROBLEMS`]).
+    Invalid(Vec<Problem>),
+}
+
+/// At most this many problems are reported for one file.
+pub const MAX_PROBLEMS: usize = 20;
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::TooLarge { bytes } => write!(f, "The file is too large ({bytes} bytes)."),
+            ImportError::TooDeep => write!(f, "The file is nested too deeply."),
+            ImportError::NotJson { line, column } => {
+                write!(
+                    f,
+                    "The file is not valid JSON (line {line}, column {column})."
+                )
+            }
+            ImportError::NotOurFile => write!(f, "The file is not a Pipeline CRM export."),
+            ImportError::TooNew { found } => write!(
+                f,
+                "The file comes from a newer version of the app (format {found})."
+            ),
+            ImportError::WrongShape(what) => write!(f, "The file is damaged: {what}."),
+            ImportError::Invalid(problems) => {
+                write!(f, "The file has invalid records:")?;
+                for p in problems {
+                    write!(f, " {p};")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// How deeply `text` nests arrays and objects, stopping early past `limit`.
+fn nesting_exceeds(text: &str, limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in text.bytes() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A file that passed every step, ready to replace or merge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportFile {
+    /// The workspace in the current format.
+    pub workspace: Workspace,
+    /// The version the file was written in, when it had to be migrated.
+    pub migrated_from: Option<u32>,
+}
+
+/// Reads an exported file in four steps: its shape, its version, migration to
+/// the current format, and validation of every record. `now`, `owner` and
+/// `ids` serve migrations (see [`read_workspace`]).
+pub fn read_export(
+    text: &str,
+    now: DateTime<Utc>,
+    owner: &str,
+    ids: impl FnMut() -> Id,
+) -> Result<ImportFile, ImportError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge { bytes: text.len() });
+    }
+    if nesting_exceeds(text, MAX_DEPTH) {
+        return Err(ImportError::TooDeep);
+    }
+    // Step 1: the shape.
+    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson {
+        line: e.line(),
+        column: e.column(),
+    })?;
+    let Some(envelope) = value.as_object() else {
+        return Err(ImportError::NotOurFile);
+    };
+    if envelope.get("app").and_then(Value::as_str) != Some(APP_MARKER) {
+        return Err(ImportError::NotOurFile);
+    }
+    // Step 2: the version.
+    let version = envelope
+        .get("format_version")
+        .and_then(Value::as_u64)
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| ImportError::WrongShape("no format_version".into()))?;
+    if version > FORMAT_VERSION {
+        return Err(ImportError::TooNew { found: version });
+    }
+    let Some(inner) = envelope.get("workspace").filter(|w| w.is_object()) else {
+        return Err(ImportError::WrongShape("no workspace".into()));
+    };
+    // Step 3: migrate, after checking each record can be read, so a broken
+    // record is named rather than failing the whole file at once.
+    if version == FORMAT_VERSION {
+        let problems = unreadable_records(inner);
+        if !problems.is_empty() {
+            return Err(ImportError::Invalid(problems));
+        }
+    }
+    let (workspace, migrated) =
+        read_workspace(inner.clone(), now, owner, ids).map_err(|e| match e {
+            FormatError::TooNew { found } => ImportError::TooNew { found },
+            FormatError::NotJson(m) | FormatError::WrongShape(m) => ImportError::WrongShape(m),
+        })?;
+    // Step 4: validate every record.
+    validate(&workspace).map_err(ImportError::Invalid)?;
+    Ok(ImportFile {
+        workspace,
+        migrated_from: migrated.then_some(version),
+    })
+}
+
+fn label_of(v: &Value) -> Option<String> {
+    ["title", "name"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_str))
+        .map(str::to_string)
+}
+
+fn id_of(v: &Value) -> Option<Id> {
+    v.get("id")
+        .and_then(Value::as_str)
+        .and_then(|s| Id::parse_str(s).ok())
+}
+
+/// Records of a current-format workspace value that do not deserialize,
+/// each with the reader's reason.
+fn unreadable_records(ws: &Value) -> Vec<Problem> {
+    fn check<T: DeserializeOwned>(
+        ws: &Value,
+        key: &str,
+        record: RecordType,
+        out: &mut Vec<Problem>,
+    ) {
+        let Some(list) = ws.get(key).and_then(Value::as_array) else {
+            out.push(Problem {
+                record,
+                index: 0,
+                id: None,
+                label: None,
+                field: key.to_string(),
+                reason: ProblemReason::Unreadable("missing list".into()),
+            });
+            return;
+        };
+        for (index, item) in list.iter().enumerate() {
+            if let Err(e) = T::deserialize(item) {
+                out.push(Problem {
+                    record,
+                    index,
+                    id: id_of(item),
+                    label: label_of(item),
+                    field: key.to_string(),
+                    reason: ProblemReason::Unreadable(e.to_string()),
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(settings) = ws.get("settings") {
+        if let Err(e) = Settings::deserialize(settings) {
+            out.push(Problem {
+                record: RecordType::Settings,
+                index: 0,
+                id: None,
+                label: None,
+                field: "settings".into(),
+                reason: ProblemReason::Unreadable(e.to_string()),
+            });
+        }
+    }
+    check::<Pipeline>(ws, "pipelines", RecordType::Pipeline, &mut out);
+    check::<Deal>(ws, "deals", RecordType::Deal, &mut out);
+    check::<Client>(ws, "clients", RecordType::Client, &mut out);
+    check::<Task>(ws, "tasks", RecordType::Task, &mut out);
+    check::<Salesperson>(ws, "salespeople", RecordType::Salesperson, &mut out);
+    check::<Tombstone>(ws, "tombstones", RecordType::Tombstone, &mut out);
+    out.truncate(MAX_PROBLEMS);
+    out
+}
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn add(
+        &mut self,
+        record: RecordType,
+        index: usize,
+        id: Option<Id>,
+        label: Option<&str>,
+        field: &str,
+        reason: ProblemReason,
+    ) {
+        self.problems.push(Problem {
+            record,
+            index,
+            id,
+            label: label.map(str::to_string),
+            field: field.to_string(),
+            reason,
+        });
+    }
+
+    fn money(
+        &mut self,
+        record: RecordType,
+        index: usize,
+        id: Id,
+        label: &str,
+        field: &str,
+        m: &Money,
+    ) {
+        let reason = if m.minor < 0 {
+            Some(ProblemReason::NegativeAmount)
+        } else if m.minor > MAX_MINOR {
+            Some(ProblemReason::AmountTooLarge)
+        } else if !is_currency_code(&m.currency) {
+            Some(ProblemReason::InvalidCurrency)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.add(record, index, Some(id), Some(label), field, reason);
+        }
+    }
+}
+
+/// Checks every record: unique ids, references that exist, amounts, codes,
+/// probabilities and ratings in range, required texts present.
+pub fn validate(ws: &Workspace) -> Result<(), Vec<Problem>> {
+    use ProblemReason::*;
+    use RecordType as R;
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    let mut seen: HashSet<Id> = HashSet::new();
+    let mut unique = |c: &mut Checker, record, index, id: Id, label: &str| {
+        if !seen.insert(id) {
+            c.add(record, index, Some(id), Some(label), "id", DuplicateId);
+        }
+    };
+    let mut stages: HashMap<Id, Id> = HashMap::new();
+    for (i, p) in ws.pipelines.iter().enumerate() {
+        unique(&mut c, R::Pipeline, i, p.id, &p.name);
+        if p.name.trim().is_empty() {
+            c.add(R::Pipeline, i, Some(p.id), None, "name", EmptyText);
+        }
+        if !p.stages.iter().any(|s| s.kind == StageKind::Open) {
+            c.add(
+                R::Pipeline,
+                i,
+                Some(p.id),
+                Some(&p.name),
+                "stages",
+                NoOpenStage,
+            );
+        }
+        for s in &p.stages {
+            unique(&mut c, R::Pipeline, i, s.id, &s.name);
+            stages.insert(s.id, p.id);
+            let field = format!("stages[{}]", s.name);
+            if s.name.trim().is_empty() {
+                c.add(R::Pipeline, i, Some(p.id), Some(&p.name), &field, EmptyText);
+            }
+            if s.probability > 100 {
+                c.add(
+                    R::Pipeline,
+                    i,
+                    Some(p.id),
+                    Some(&p.name),
+                    &field,
+                    ProbabilityOutOfRange,
+                );
+            }
+            if s.idle_days == Some(0) {
+                c.add(
+                    R::Pipeline,
+                    i,
+                    Some(p.id),
+                    Some(&p.name),
+                    &field,
+                    IdleDaysOutOfRange,
+                );
+            }
+        }
+    }
+    let pipelines: HashSet<Id> = ws.pipelines.iter().map(|p| p.id).collect();
+    let people: HashSet<Id> = ws.salespeople.iter().map(|s| s.id).collect();
+    let clients: HashSet<Id> = ws.clients.iter().map(|x| x.id).collect();
+    let deals: HashSet<Id> = ws.deals.iter().map(|d| d.id).collect();
+    if !pipelines.contains(&ws.settings.current_pipeline_id) {
+        c.add(
+            R::Settings,
+            0,
+            None,
+            None,
+            "current_pipeline_id",
+            MissingReference(R::Pipeline),
+        );
+    }
+    if !is_currency_code(&ws.settings.currency) {
+        c.add(R::Settings, 0, None, None, "currency", InvalidCurrency);
+    }
+    for (i, q) in ws.settings.quotas.iter().enumerate() {
+        if q.amount_minor < 0 {
+            c.add(
+                R::Settings,
+                0,
+                None,
+                None,
+                &format!("quotas[{i}]"),
+                NegativeAmount,
+            );
+        }
+        if q.salesperson_id.is_some_and(|s| !people.contains(&s)) {
+            c.add(
+                R::Settings,
+                0,
+                None,
+                None,
+                &format!("quotas[{i}]"),
+                MissingReference(R::Salesperson),
+            );
+        }
+    }
+    if ws.salespeople.is_empty() {
+        c.add(
+            R::Salesperson,
+            0,
+            None,
+            None,
+            "salespeople",
+            MissingReference(R::Salesperson),
+        );
+    }
+    for (i, s) in ws.salespeople.iter().enumerate() {
+        unique(&mut c, R::Salesperson, i, s.id, &s.name);
+        if s.name.trim().is_empty() {
+            c.add(R::Salesperson, i, Some(s.id), None, "name", EmptyText);
+        }
+    }
+    for (i, x) in ws.clients.iter().enumerate() {
+        unique(&mut c, R::Client, i, x.id, &x.name);
+        if x.name.trim().is_empty() {
+            c.add(R::Client, i, Some(x.id), None, "name", EmptyText);
+        }
+        let r = x.rating;
+        if [r.potential, r.behaviour, r.interest]
+            .iter()
+            .any(|v| *v > 5)
+        {
+            c.add(
+                R::Client,
+                i,
+                Some(x.id),
+                Some(&x.name),
+                "rating",
+                RatingOutOfRange,
+            );
+        }
+    }
+    for (i, d) in ws.deals.iter().enumerate() {
+        let label = d.title.as_str();
+        unique(&mut c, R::Deal, i, d.id, label);
+        if label.trim().is_empty() {
+            c.add(R::Deal, i, Some(d.id), None, "title", EmptyText);
+        }
+        c.money(R::Deal, i, d.id, label, "value", &d.value);
+        if let Some(b) = &d.budget {
+            c.money(R::Deal, i, d.id, label, "budget", b);
+        }
+        if !pipelines.contains(&d.pipeline_id) {
+            c.add(
+                R::Deal,
+                i,
+                Some(d.id),
+                Some(label),
+                "pipeline_id",
+                MissingReference(R::Pipeline),
+            );
+        }
+        if stages.get(&d.stage_id) != Some(&d.pipeline_id) {
+            c.add(
+                R::Deal,
+                i,
+                Some(d.id),
+                Some(label),
+                "stage_id",
+                MissingReference(R::Pipeline),
+            );
+        }
+        if !people.contains(&d.owner_id) {
+            c.add(
+                R::Deal,
+                i,
+                Some(d.id),
+                Some(label),
+                "owner_id",
+                MissingReference(R::Salesperson),
+            );
+        }
+        if d.client_id.is_some_and(|x| !clients.contains(&x)) {
+            c.add(
+                R::Deal,
+                i,
+                Some(d.id),
+                Some(label),
+                "client_id",
+                MissingReference(R::Client),
+            );
+        }
+        if (d.outcome == Outcome::Lost) != d.lost_reason.is_some() {
+            c.add(
+                R::Deal,
+                i,
+                Some(d.id),
+                Some(label),
+                "lost_reason",
+                LostReasonMismatch,
+            );
+        }
+    }
+    for (i, t) in ws.tasks.iter().enumerate() {
+        unique(&mut c, R::Task, i, t.id, &t.note);
+        if !deals.contains(&t.deal_id) {
+            c.add(
+                R::Task,
+                i,
+                Some(t.id),
+                Some(&t.note),
+                "deal_id",
+                MissingReference(R::Deal),
+            );
+        }
+    }
+    if c.problems.is_empty() {
+        Ok(())
+    } else {
+        c.problems.truncate(MAX_PROBLEMS);
+        Err(c.problems)
+    }
+}
+
+/// What merging a file did, or would do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    /// Records only in the file, added.
+    pub new: usize,
+    /// Records newer in the file, taken from it.
+    pub updated: usize,
+    /// Records the same on both sides.
+    pub unchanged: usize,
+    /// Records that differ where ours is newer (or as new): ours kept.
+    pub conflicts: usize,
+    /// Records deleted on one side after the other last changed them.
+    pub deleted: usize,
+}
+
+/// A record with an id and a last-change time.
+trait Record: Clone + PartialEq + Serialize {
+    fn id(&self) -> Id;
+    fn updated_at(&self) -> DateTime<Utc>;
+}
+
+macro_rules! record {
+    ($t:ty) => {
+        impl Record for $t {
+            fn id(&self) -> Id {
+                self.id
+            }
+            fn updated_at(&self) -> DateTime<Utc> {
+                self.updated_at
+            }
+        }
+    };
+}
+record!(Pipeline);
+record!(Deal);
+record!(Client);
+record!(Task);
+record!(Salesperson);
+
+/// Whether `theirs` should replace `ours`: it is newer; on a tie the larger
+/// serialisation wins, so every copy settles on the same record.
+fn theirs_wins<T: Record>(ours: &T, theirs: &T) -> bool {
+    match theirs.updated_at().cmp(&ours.updated_at()) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => {
+            serde_json::to_string(theirs).unwrap_or_default()
+                > serde_json::to_string(ours).unwrap_or_default()
+        }
+    }
+}
+
+fn merge_list<T: Record>(
+    ours: &[T],
+    theirs: &[T],
+    deleted: &HashMap<Id, DateTime<Utc>>,
+    report: &mut MergeReport,
+) -> Vec<T> {
+    let their_index: HashMap<Id, &T> = theirs.iter().map(|r| (r.id(), r)).collect();
+    let mut out = Vec::with_capacity(ours.len().max(theirs.len()));
+    let mut taken: HashSet<Id> = HashSet::new();
+    let survives = |r: &T| deleted.get(&r.id()).is_none_or(|at| r.updated_at() > *at);
+    for o in ours {
+        taken.insert(o.id());
+        let chosen = match their_index.get(&o.id()) {
+            Some(t) if *t == o => {
+                report.unchanged += 1;
+                o
+            }
+            Some(t) if theirs_wins(o, t) => {
+                report.updated += 1;
+                *t
+            }
+            Some(_) => {
+                report.conflicts += 1;
+                o
+            }
+            None => o,
+        };
+        if survives(chosen) {
+            out.push(chosen.clone());
+        } else {
+            report.deleted += 1;
+        }
+    }
+    for t in theirs {
+        if taken.contains(&t.id()) {
+            continue;
+        }
+        if survives(t) {
+            report.new += 1;
+            out.push(t.clone());
+        }
+    }
+    out
+}
+
+/// Merges `theirs` (a colleague's file, or another tab's copy) into `ours`,
+/// record by record: records are matched by id, the newer `updated_at` wins,
+/// and a deletion on either side wins over changes made before it. The
+/// result is repaired so that every reference holds (a deal whose stage is
+/// gone goes to its pipeline's first open stage; a missing owner or client
+/// is replaced or cleared).
+pub fn merge(ours: &Workspace, theirs: &Workspace) -> (Workspace, MergeReport) {
+    let mut report = MergeReport::default();
+    let mut deleted: HashMap<Id, DateTime<Utc>> = HashMap::new();
+    for t in ours.tombstones.iter().chain(&theirs.tombstones) {
+        let at = deleted.entry(t.id).or_insert(t.deleted_at);
+        *at = (*at).max(t.deleted_at);
+    }
+    let mut merged = Workspace {
+        format_version: FORMAT_VERSION,
+        settings: if theirs.settings.updated_at > ours.settings.updated_at {
+            theirs.settings.clone()
+        } else {
+            ours.settings.clone()
+        },
+        pipelines: merge_list(&ours.pipelines, &theirs.pipelines, &deleted, &mut report),
+        deals: merge_list(&ours.deals, &theirs.deals, &deleted, &mut report),
+        clients: merge_list(&ours.clients, &theirs.clients, &deleted, &mut report),
+        tasks: merge_list(&ours.tasks, &theirs.tasks, &deleted, &mut report),
+        salespeople: merge_list(
+            &ours.salespeople,
+            &theirs.salespeople,
+            &deleted,
+            &mut report,
+        ),
+        tombstones: Vec::new(),
+    };
+    let mut tombstones: Vec<Tombstone> = ours
+        .tombstones
+        .iter()
+        .chain(&theirs.tombstones)
+        .filter(|t| deleted.get(&t.id) == Some(&t.deleted_at))
+        .cloned()
+        .collect();
+    tombstones.sort_by_key(|t| (t.deleted_at, t.id));
+    tombstones.dedup_by_key(|t| t.id);
+    merged.tombstones = tombstones;
+    repair(&mut merged);
+    (merged, report)
+}
+
+/// Makes every reference hold after a merge.
+fn repair(ws: &mut Workspace) {
+    if ws.pipeline(ws.settings.current_pipeline_id).is_none() {
+        if let Some(p) = ws.pipelines.first() {
+            ws.settings.current_pipeline_id = p.id;
+        }
+    }
+    let first_owner = ws.salespeople.first().map(|s| s.id);
+    let clients: HashSet<Id> = ws.clients.iter().map(|c| c.id).collect();
+    let people: HashSet<Id> = ws.salespeople.iter().map(|s| s.id).collect();
+    let pipelines = ws.pipelines.clone();
+    ws.deals
+        .retain(|d| pipelines.iter().any(|p| p.id == d.pipeline_id));
+    for d in &mut ws.deals {
+        let Some(p) = pipelines.iter().find(|p| p.id == d.pipeline_id) else {
+            continue;
+        };
+        if p.stage(d.stage_id).is_none() {
+            if let Some(s) = p.first_of_kind(StageKind::Open) {
+                d.stage_id = s.id;
+                d.outcome = if d.outcome == Outcome::Maybe {
+                    Outcome::Maybe
+                } else {
+                    Outcome::Open
+                };
+                d.lost_reason = None;
+                d.closed_at = None;
+            }
+        }
+        if !people.contains(&d.owner_id) {
+            if let Some(o) = first_owner {
+                d.owner_id = o;
+            }
+        }
+        if d.client_id.is_some_and(|c| !clients.contains(&c)) {
+            d.client_id = None;
+        }
+    }
+    let deals: HashSet<Id> = ws.deals.iter().map(|d| d.id).collect();
+    ws.tasks.retain(|t| deals.contains(&t.deal_id));
+    ws.settings
+        .quotas
+        .retain(|q| q.salesperson_id.is_none_or(|s| people.contains(&s)));
+}
+
+/// Makes a spreadsheet cell safe: text that a spreadsheet would run as a
+/// formula (starting with =, +, -, @, tab or carriage return) gets a leading
+/// apostrophe.
+pub fn neutralise_cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let _ = writer.write_record(header);
+    for row in rows {
+        let _ = writer.write_record(row.iter().map(|c| neutralise_cell(c)));
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn amount_text(minor: i64) -> String {
+    format!("{}.{:02}", minor / 100, minor % 100)
+}
+
+fn opt_date<T: fmt::Display>(d: Option<T>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// Deals as CSV (RFC 4180, formula cells neutralised).
+pub fn deals_csv(ws: &Workspace) -> String {
+    let header = [
+        "id",
+        "title",
+        "client",
+        "owner",
+        "pipeline",
+        "stage",
+        "outcome",
+        "value",
+        "currency",
+        "source",
+        "expected_close",
+        "decision_date",
+        "lost_reason",
+        "created_at",
+        "closed_at",
+    ];
+    csv_of(
+        &header,
+        ws.deals.iter().map(|d| {
+            let (pipeline, stage) = ws
+                .stage(d.stage_id)
+                .map(|(p, s)| (p.name.clone(), s.name.clone()))
+                .unwrap_or_default();
+            vec![
+                d.id.to_string(),
+                d.title.clone(),
+                d.client_id
+                    .and_then(|c| ws.client(c))
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                ws.salesperson(d.owner_id)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                pipeline,
+                stage,
+                format!("{:?}", d.outcome).to_lowercase(),
+                amount_text(d.value.minor),
+                d.value.currency.clone(),
+                d.source.clone(),
+                opt_date(d.expected_close),
+                opt_date(d.decision_date),
+                d.lost_reason
+                    .as_ref()
+                    .map(|r| {
+                        let kind = format!("{:?}", r.kind);
+                        if r.note.is_empty() {
+                            kind
+                        } else {
+                            format!("{kind}: {}", r.note)
+                        }
+                    })
+                    .unwrap_or_default(),
+                d.created_at.to_rfc3339(),
+                opt_date(d.closed_at.map(|t| t.to_rfc3339())),
+            ]
+        }),
+    )
+}
+
+/// Clients as CSV (RFC 4180, formula cells neutralised).
+pub fn clients_csv(ws: &Workspace) -> String {
+    let header = [
+        "id",
+        "name",
+        "company",
+        "email",
+        "phone",
+        "website",
+        "address",
+        "source",
+        "prior_contact",
+        "decision_makers",
+        "potential",
+        "behaviour",
+        "interest",
+        "notes",
+    ];
+    csv_of(
+        &header,
+        ws.clients.iter().map(|c| {
+            vec![
+                c.id.to_string(),
+                c.name.clone(),
+                c.company.clone(),
+                c.email.clone(),
+                c.phone.clone(),
+                c.website.clone(),
+                c.address.clone(),
+                c.source.clone(),
+                c.prior_contact.to_string(),
+                c.decision_makers.clone(),
+                c.rating.potential.to_string(),
+                c.rating.behaviour.to_string(),
+                c.rating.interest.to_string(),
+                c.notes.clone(),
+            ]
+        }),
+    )
+}
+
+/// Tasks as CSV (RFC 4180, formula cells neutralised).
+pub fn tasks_csv(ws: &Workspace) -> String {
+    let header = ["id", "deal", "kind", "due", "done_at", "note", "outcome"];
+    csv_of(
+        &header,
+        ws.tasks.iter().map(|t| {
+            vec![
+                t.id.to_string(),
+                ws.deal(t.deal_id)
+                    .map(|d| d.title.clone())
+                    .unwrap_or_default(),
+                format!("{:?}", t.kind).to_lowercase(),
+                t.due.to_rfc3339(),
+                opt_date(t.done_at.map(|d| d.to_rfc3339())),
+                t.note.clone(),
+                t.outcome.clone(),
+            ]
+        }),
+    )
+}
+
+/// What an import does with the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportMode {
+    /// The file replaces everything.
+    Replace,
+    /// The file is merged into the workspace (see [`merge`]).
+    Merge,
+}
+
+/// Imports `text` into `ws`, all or nothing: a refused file leaves `ws` as it was.
+pub fn import(
+    ws: &mut Workspace,
+    text: &str,
+    mode: ImportMode,
+    now: DateTime<Utc>,
+    owner: &str,
+    ids: impl FnMut() -> Id,
+) -> Result<MergeReport, ImportError> {
+    let file = read_export(text, now, owner, ids)?;
+    let (next, report) = match mode {
+        ImportMode::Replace => {
+            let w = &file.workspace;
+            let count = w.pipelines.len()
+                + w.deals.len()
+                + w.clients.len()
+                + w.tasks.len()
+                + w.salespeople.len();
+            (
+                file.workspace,
+                MergeReport {
+                    new: count,
+                    ..MergeReport::default()
+                },
+            )
+        }
+        ImportMode::Merge => merge(ws, &file.workspace),
+    };
+    validate(&next).map_err(ImportError::Invalid)?;
+    *ws = next;
+    Ok(report)
+}

@@ -1,0 +1,393 @@
+//! Data exchange: export as JSON or CSV, import a file (replace or merge,
+//! with a preview), and the recovery screen for stored data that cannot be read.
+
+use leptos::ev;
+use leptos::prelude::*;
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+
+use super::i18n::*;
+use super::widgets::Modal;
+use super::{now, use_app, AppState, Route};
+use crate::domain::exchange::{
+    clients_csv, deals_csv, export_file_name, export_json, import, merge, read_export, tasks_csv,
+    ImportError, ImportFile, ImportMode, MergeReport, Problem, ProblemReason, RecordType,
+    MAX_FILE_BYTES,
+};
+use crate::domain::format::FormatError;
+use crate::storage;
+
+type I18n = I18nContext<Locale>;
+
+/// Offers `content` as a file download named `name`.
+pub fn download(name: &str, content: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&content.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = document()
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+fn record_name(i18n: I18n, r: RecordType) -> String {
+    match r {
+        RecordType::Settings => t_string!(i18n, data.record_settings),
+        RecordType::Pipeline => t_string!(i18n, data.record_pipeline),
+        RecordType::Deal => t_string!(i18n, data.record_deal),
+        RecordType::Client => t_string!(i18n, data.record_client),
+        RecordType::Task => t_string!(i18n, data.record_task),
+        RecordType::Salesperson => t_string!(i18n, data.record_salesperson),
+        RecordType::Tombstone => t_string!(i18n, data.record_tombstone),
+    }
+    .to_string()
+}
+
+/// One problem of a refused file, as a sentence: which record, which field, why.
+fn problem_text(i18n: I18n, p: &Problem) -> String {
+    let mut record = format!("{} #{}", record_name(i18n, p.record), p.index + 1);
+    if let Some(label) = p.label.as_ref().filter(|l| !l.is_empty()) {
+        record.push_str(&format!(" “{label}”"));
+    }
+    if let Some(id) = p.id {
+        record.push_str(&format!(" ({id})"));
+    }
+    let why = match &p.reason {
+        ProblemReason::Unreadable(detail) => tf!(i18n, data.why_unreadable, detail = detail),
+        ProblemReason::DuplicateId => t_string!(i18n, data.why_duplicate).to_string(),
+        ProblemReason::MissingReference(to) => {
+            tf!(i18n, data.why_missing, record = record_name(i18n, *to))
+        }
+        ProblemReason::NegativeAmount => t_string!(i18n, error.negative_amount).to_string(),
+        ProblemReason::AmountTooLarge => t_string!(i18n, error.amount_too_large).to_string(),
+        ProblemReason::InvalidCurrency => t_string!(i18n, data.why_currency).to_string(),
+        ProblemReason::EmptyText => t_string!(i18n, data.why_empty).to_string(),
+        ProblemReason::ProbabilityOutOfRange => t_string!(i18n, error.probability).to_string(),
+        ProblemReason::RatingOutOfRange => t_string!(i18n, error.rating).to_string(),
+        ProblemReason::NoOpenStage => t_string!(i18n, error.open_stage_required).to_string(),
+        ProblemReason::LostReasonMismatch => t_string!(i18n, data.why_lost_reason).to_string(),
+        ProblemReason::IdleDaysOutOfRange => t_string!(i18n, error.idle_days).to_string(),
+    };
+    tf!(
+        i18n,
+        data.problem,
+        record = record,
+        field = p.field,
+        why = why
+    )
+}
+
+/// Why a file was refused, as sentences: a summary, then one line per record.
+pub fn import_error_text(i18n: I18n, e: &ImportError) -> (String, Vec<String>) {
+    match e {
+        ImportError::TooLarge { bytes } => (
+            tf!(
+                i18n,
+                data.too_large,
+                size = bytes / (1024 * 1024),
+                limit = MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            Vec::new(),
+        ),
+        ImportError::TooDeep => (t_string!(i18n, data.too_deep).to_string(), Vec::new()),
+        ImportError::NotJson { line, column } => (
+            tf!(i18n, data.not_json, line = line, column = column),
+            Vec::new(),
+        ),
+        ImportError::NotOurFile => (t_string!(i18n, data.not_ours).to_string(), Vec::new()),
+        ImportError::TooNew { found } => (tf!(i18n, data.too_new, found = found), Vec::new()),
+        ImportError::WrongShape(what) => (tf!(i18n, data.wrong_shape, what = what), Vec::new()),
+        ImportError::Invalid(problems) => (
+            t_string!(i18n, data.invalid).to_string(),
+            problems.iter().map(|p| problem_text(i18n, p)).collect(),
+        ),
+    }
+}
+
+impl AppState {
+    /// Imports `text` all or nothing; the result is saved.
+    pub fn import_text(&self, text: &str, mode: ImportMode) -> Result<MergeReport, ImportError> {
+        let owner = self
+            .workspace
+            .with_untracked(|ws| ws.salespeople.first().map(|s| s.name.clone()))
+            .unwrap_or_default();
+        let mut result = Err(ImportError::NotOurFile);
+        let ready = self.ready.get_untracked();
+        self.workspace.maybe_update(|ws| {
+            // Before the first run there is nothing of the user's to merge into.
+            let mode = if ready { mode } else { ImportMode::Replace };
+            result = import(ws, text, mode, now(), &owner, Uuid::new_v4);
+            result.is_ok()
+        });
+        if result.is_ok() {
+            self.ready.set(true);
+            self.autosave.save_now();
+        }
+        result
+    }
+}
+
+/// Reads the chosen file's text, refusing a too large one before reading it.
+async fn read_file(input: &web_sys::HtmlInputElement) -> Result<String, ImportError> {
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return Err(ImportError::NotOurFile);
+    };
+    let size = file.size() as usize;
+    if size > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge { bytes: size });
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or(ImportError::NotOurFile)?;
+    Ok(text)
+}
+
+#[derive(Clone)]
+struct Checked {
+    text: String,
+    file: ImportFile,
+    merge_report: MergeReport,
+}
+
+/// The import flow: choose a file, see what it holds and what merging would
+/// do, then merge or (after confirming) replace.
+#[component]
+pub fn ImportPanel() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let checked = RwSignal::new(None::<Checked>);
+    let error = RwSignal::new(None::<(String, Vec<String>)>);
+    let confirm_replace = RwSignal::new(false);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let reading = RwSignal::new(false);
+    let on_change = move |_ev: ev::Event| {
+        let Some(el) = input.get() else { return };
+        checked.set(None);
+        error.set(None);
+        reading.set(true);
+        leptos::task::spawn_local(async move {
+            let result = match read_file(&el).await {
+                Ok(text) => {
+                    let owner = state
+                        .workspace
+                        .with_untracked(|ws| ws.salespeople.first().map(|s| s.name.clone()))
+                        .unwrap_or_default();
+                    read_export(&text, now(), &owner, Uuid::new_v4).map(|file| {
+                        let merge_report = state
+                            .workspace
+                            .with_untracked(|ws| merge(ws, &file.workspace).1);
+                        Checked {
+                            text,
+                            file,
+                            merge_report,
+                        }
+                    })
+                }
+                Err(e) => Err(e),
+            };
+            reading.set(false);
+            match result {
+                Ok(c) => checked.set(Some(c)),
+                Err(e) => error.set(Some(import_error_text(i18n, &e))),
+            }
+        });
+    };
+    let apply = move |mode: ImportMode| {
+        let Some(c) = checked.get_untracked() else {
+            return;
+        };
+        if state.autosave.read_only.get_untracked().is_some() {
+            error.set(Some((
+                t_string!(i18n, error.read_only).to_string(),
+                Vec::new(),
+            )));
+            return;
+        }
+        match state.import_text(&c.text, mode) {
+            Ok(report) => {
+                let message = match mode {
+                    ImportMode::Replace => t_string!(i18n, data.replaced).to_string(),
+                    ImportMode::Merge => tf!(
+                        i18n,
+                        data.merged,
+                        new = report.new,
+                        updated = report.updated,
+                        conflicts = report.conflicts
+                    ),
+                };
+                state.toasts.show(message);
+                checked.set(None);
+                confirm_replace.set(false);
+                if let Some(el) = input.get_untracked() {
+                    el.set_value("");
+                }
+                state.navigate(Route::Board);
+            }
+            Err(e) => error.set(Some(import_error_text(i18n, &e))),
+        }
+    };
+    let summary = move || {
+        checked.get().map(|c| {
+            let w = &c.file.workspace;
+            let r = &c.merge_report;
+            view! {
+                <div class="import-preview" role="status">
+                    <p>{tf!(i18n, data.holds, deals = w.deals.len(), clients = w.clients.len(), tasks = w.tasks.len(), pipelines = w.pipelines.len())}</p>
+                    {c.file.migrated_from.map(|v| view! { <p class="muted">{tf!(i18n, data.migrated, version = v)}</p> })}
+                    <p>{tf!(i18n, data.preview, new = r.new, updated = r.updated, unchanged = r.unchanged, conflicts = r.conflicts, deleted = r.deleted)}</p>
+                </div>
+            }
+        })
+    };
+    let has_data = move || state.ready.get();
+    view! {
+        <section class="panel" aria-labelledby="import-title">
+            <h3 id="import-title">{t!(i18n, data.import_title)}</h3>
+            <p class="muted small">{t!(i18n, data.import_help)}</p>
+            <label>
+                {t!(i18n, data.choose_file)}
+                <input type="file" accept=".json,application/json" node_ref=input on:change=on_change />
+            </label>
+            <Show when=move || reading.get()>
+                <p role="status">{t!(i18n, data.reading)}</p>
+            </Show>
+            {move || error.get().map(|(summary, lines)| view! {
+                <div class="form-error import-error" role="alert">
+                    <p>{summary}</p>
+                    <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                    <p>{t!(i18n, data.nothing_changed)}</p>
+                </div>
+            })}
+            {summary}
+            <Show when=move || checked.with(Option::is_some)>
+                <div class="dialog-buttons left">
+                    <Show when=has_data>
+                        <button class="primary" on:click=move |_| apply(ImportMode::Merge)>{t!(i18n, data.merge)}</button>
+                    </Show>
+                    <button class:danger=has_data on:click=move |_| {
+                        if has_data() { confirm_replace.set(true) } else { apply(ImportMode::Replace) }
+                    }>{t!(i18n, data.replace)}</button>
+                </div>
+            </Show>
+            <Modal
+                open=confirm_replace
+                on_close=Callback::new(move |_| confirm_replace.set(false))
+                title=Signal::derive(move || t_string!(i18n, data.replace_title).to_string())
+            >
+                <p>
+                    {move || state.workspace.with(|ws| tf!(i18n, data.replace_text, deals = ws.deals.len(), clients = ws.clients.len(), tasks = ws.tasks.len()))}
+                </p>
+                <div class="dialog-buttons">
+                    <button on:click=move |_| export_everything(state)>{t!(i18n, data.export_json)}</button>
+                    <button class="danger" on:click=move |_| apply(ImportMode::Replace)>{t!(i18n, data.confirm_replace)}</button>
+                    <button on:click=move |_| confirm_replace.set(false)>{t!(i18n, common.cancel)}</button>
+                </div>
+            </Modal>
+        </section>
+    }
+}
+
+fn export_everything(state: AppState) {
+    let at = now();
+    let json = state.workspace.with_untracked(|ws| export_json(ws, at));
+    download(
+        &export_file_name(at, "export", "json"),
+        &json,
+        "application/json",
+    );
+}
+
+/// The data screen: export and import.
+#[component]
+pub fn DataPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let csv = move |what: &'static str| {
+        let at = now();
+        let text = state.workspace.with_untracked(|ws| match what {
+            "deals" => deals_csv(ws),
+            "clients" => clients_csv(ws),
+            _ => tasks_csv(ws),
+        });
+        download(
+            &export_file_name(at, what, "csv"),
+            &text,
+            "text/csv;charset=utf-8",
+        );
+    };
+    view! {
+        <section aria-labelledby="data-title">
+            <h2 id="data-title">{t!(i18n, data.title)}</h2>
+            <section class="panel" aria-labelledby="export-title">
+                <h3 id="export-title">{t!(i18n, data.export_title)}</h3>
+                <p class="muted small">{t!(i18n, data.export_help)}</p>
+                <div class="dialog-buttons left">
+                    <button class="primary" on:click=move |_| export_everything(state)>{t!(i18n, data.export_json)}</button>
+                    <button on:click=move |_| csv("deals")>{t!(i18n, data.export_deals)}</button>
+                    <button on:click=move |_| csv("clients")>{t!(i18n, data.export_clients)}</button>
+                    <button on:click=move |_| csv("tasks")>{t!(i18n, data.export_tasks)}</button>
+                </div>
+            </section>
+            <ImportPanel />
+        </section>
+    }
+}
+
+/// Shown when the stored data cannot be read: nothing is overwritten; the
+/// data is offered as a download, and the user may start fresh or import.
+#[component]
+pub fn Recovery(problem: FormatError) -> impl IntoView {
+    let i18n = use_i18n();
+    let newer = matches!(problem, FormatError::TooNew { .. });
+    let detail = problem.to_string();
+    let started = RwSignal::new(false);
+    let download_raw = move |_| {
+        if let Some(raw) = storage::unreadable_data() {
+            download(
+                &export_file_name(now(), "unreadable-data", "json"),
+                &raw,
+                "application/json",
+            );
+        }
+    };
+    view! {
+        <Show
+            when=move || !started.get()
+            fallback=|| view! { <super::welcome::Welcome /> }
+        >
+            <section class="panel recovery" aria-labelledby="recovery-title">
+                <h2 id="recovery-title">{t!(i18n, recovery.title)}</h2>
+                <p>
+                    {if newer {
+                        t_string!(i18n, recovery.newer).to_string()
+                    } else {
+                        t_string!(i18n, recovery.corrupt).to_string()
+                    }}
+                </p>
+                <p class="muted small">{detail.clone()}</p>
+                <p>{t!(i18n, recovery.kept)}</p>
+                <div class="dialog-buttons left">
+                    <button class="primary" on:click=download_raw>{t!(i18n, recovery.download)}</button>
+                    <Show when=move || !newer>
+                        <button on:click=move |_| started.set(true)>{t!(i18n, recovery.start_fresh)}</button>
+                    </Show>
+                </div>
+            </section>
+            <ImportPanel />
+        </Show>
+    }
+}

@@ -1,0 +1,286 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { addDeal, card, startWith } from "./helpers";
+
+const KEY = "pipeline-crm.workspace";
+
+/** Clicks an export button and returns the downloaded file's text. */
+async function exportText(page: Page, button = "Export everything (JSON)"): Promise<string> {
+  await page.getByRole("link", { name: "Import / export" }).click();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: button }).click()]);
+  return readFileSync((await download.path())!, "utf8");
+}
+
+/** The export without its time stamp, for comparing two exports. */
+async function exportedRecords(page: Page) {
+  const file = JSON.parse(await exportText(page));
+  delete file.exported_at;
+  return file;
+}
+
+async function importFile(page: Page, name: string, text: string | Buffer) {
+  await page.getByLabel("Choose a file to import").setInputFiles({ name, mimeType: "application/json", buffer: Buffer.isBuffer(text) ? text : Buffer.from(text) });
+}
+
+async function renameDeal(page: Page, from: string, to: string) {
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await page.getByRole("link", { name: from, exact: true }).click();
+  await page.getByLabel("Title").fill(to);
+  await page.getByRole("button", { name: "Save deal" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+}
+
+async function demoPage(browser: Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("./");
+  await page.getByRole("button", { name: "Load a demo pipeline" }).click();
+  await expect(page.getByRole("article").first()).toBeVisible();
+  return { context, page };
+}
+
+test("a reload keeps every record: the export before equals the export after", async ({ browser }) => {
+  const { context, page } = await demoPage(browser);
+  const before = await exportedRecords(page);
+  expect(before.app).toBe("pipeline-crm");
+  expect(before.workspace.deals.length).toBeGreaterThan(10);
+  await page.reload();
+  expect(await exportedRecords(page)).toEqual(before);
+  await context.close();
+});
+
+test("an edit made just before closing the tab is there when it is reopened", async ({ context }) => {
+  const page = await context.newPage();
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Saved on close", "10");
+  await page.close({ runBeforeUnload: true });
+  const again = await context.newPage();
+  await again.goto("./");
+  await expect(card(again, "Saved on close")).toBeVisible();
+});
+
+test("two tabs editing different deals both keep their edits", async ({ context }) => {
+  const a = await context.newPage();
+  await startWith(a, "Classic funnel");
+  await addDeal(a, "First", "10");
+  await addDeal(a, "Second", "20");
+  const b = await context.newPage();
+  await b.goto("./");
+  await expect(card(b, "Second")).toBeVisible();
+  await renameDeal(a, "First", "First, edited in A");
+  // B sees A's change without a reload.
+  await expect(card(b, "First, edited in A")).toBeVisible();
+  await renameDeal(b, "Second", "Second, edited in B");
+  await expect(card(a, "Second, edited in B")).toBeVisible();
+  for (const page of [a, b]) {
+    await page.reload();
+    await expect(card(page, "First, edited in A")).toBeVisible();
+    await expect(card(page, "Second, edited in B")).toBeVisible();
+  }
+});
+
+test("a stale tab never writes over newer data nor brings back a deleted deal", async ({ context }) => {
+  const a = await context.newPage();
+  await startWith(a, "Classic funnel");
+  for (const title of ["Kept", "Renamed", "Deleted"]) await addDeal(a, title, "10");
+  const stale = await context.newPage();
+  // This tab hears nothing from the others, like a tab asleep in the background.
+  await stale.addInitScript(() => window.addEventListener("storage", (e) => e.stopImmediatePropagation(), true));
+  await stale.goto("./");
+  await expect(card(stale, "Deleted")).toBeVisible();
+
+  await renameDeal(a, "Renamed", "Renamed in A");
+  await a.getByRole("link", { name: "Deleted", exact: true }).click();
+  await a.getByRole("button", { name: "Delete deal" }).click();
+  await expect(card(a, "Deleted")).toHaveCount(0);
+  await expect(card(stale, "Renamed")).toBeVisible(); // still stale
+
+  await renameDeal(stale, "Kept", "Kept, edited in the stale tab");
+  for (const page of [a, stale]) {
+    await page.reload();
+    await expect(card(page, "Kept, edited in the stale tab")).toBeVisible();
+    await expect(card(page, "Renamed in A")).toBeVisible();
+    await expect(card(page, "Deleted")).toHaveCount(0);
+  }
+});
+
+test("a full storage quota shows a banner, keeps the data in memory and export, and recovers", async ({ page }) => {
+  await page.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key: string, value: string) {
+      if ((window as any).__quotaFull) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+      return setItem.call(this, key, value);
+    };
+  });
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Before the quota", "10");
+  await page.evaluate(() => ((window as any).__quotaFull = true));
+  await addDeal(page, "Not yet saved", "20");
+  const banner = page.getByRole("alert").filter({ hasText: "Your last changes are not saved" });
+  await expect(banner).toBeVisible();
+  const exported = JSON.parse(await exportText(page));
+  expect(exported.workspace.deals.map((d: any) => d.title)).toContain("Not yet saved");
+  await page.evaluate(() => ((window as any).__quotaFull = false));
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await addDeal(page, "After space freed up", "30");
+  await expect(banner).toHaveCount(0);
+  await page.reload();
+  for (const title of ["Before the quota", "Not yet saved", "After space freed up"]) await expect(card(page, title)).toBeVisible();
+});
+
+test("without localStorage the app works in memory and says so", async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, "localStorage", { get() { throw new DOMException("Access denied", "SecurityError"); } });
+  });
+  await startWith(page, "Classic funnel");
+  await expect(page.getByRole("alert").filter({ hasText: "your work lives only in this tab" })).toBeVisible();
+  await addDeal(page, "In memory", "10");
+  await expect(card(page, "In memory")).toBeVisible();
+});
+
+test("unreadable stored data is never overwritten: a recovery screen offers it as a download", async ({ page }) => {
+  await page.goto("./");
+  await page.evaluate((key) => localStorage.setItem(key, '{"format_version": 2, "deals": [broken'), KEY);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Your stored data could not be opened" })).toBeVisible();
+  expect(await page.evaluate((key) => localStorage.getItem(key), KEY)).toBe('{"format_version": 2, "deals": [broken');
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download the stored data" }).click()]);
+  expect(readFileSync((await download.path())!, "utf8")).toBe('{"format_version": 2, "deals": [broken');
+  await page.getByRole("button", { name: "Start fresh" }).click();
+  await page.getByRole("button", { name: "Start with Classic funnel" }).click();
+  await addDeal(page, "Fresh start", "10");
+  await page.reload();
+  await expect(card(page, "Fresh start")).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem("pipeline-crm.workspace.unreadable"))).toBe('{"format_version": 2, "deals": [broken');
+});
+
+test("data from a newer version opens read-only and is never overwritten", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "From the future", "10");
+  await expect.poll(() => page.evaluate((key) => localStorage.getItem(key) ?? "", KEY)).toContain("From the future");
+  const stored = await page.evaluate((key) => {
+    const data = JSON.parse(localStorage.getItem(key)!);
+    data.format_version = 99;
+    data.shiny_new_field = { anything: true };
+    const text = JSON.stringify(data);
+    localStorage.setItem(key, text);
+    return text;
+  }, KEY);
+  await page.reload();
+  await expect(page.getByRole("alert").filter({ hasText: "saved by a newer version of the app (format 99)" })).toBeVisible();
+  await expect(card(page, "From the future")).toBeVisible();
+  await page.getByRole("button", { name: "New deal" }).click();
+  const dialog = page.getByRole("dialog", { name: "New deal" });
+  await dialog.getByLabel("Title").fill("Not allowed");
+  await dialog.getByRole("button", { name: "Add deal" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText("The app is read-only: nothing can be changed.");
+  await page.reload();
+  expect(await page.evaluate((key) => localStorage.getItem(key), KEY)).toBe(stored);
+});
+
+test("an export imported on another browser gives back the same data", async ({ browser }) => {
+  const { context, page } = await demoPage(browser);
+  const text = await exportText(page);
+  const other = await browser.newContext();
+  const fresh = await other.newPage();
+  await fresh.goto("./");
+  await importFile(fresh, "colleague.json", text);
+  await expect(fresh.getByRole("status").filter({ hasText: "The file holds" })).toBeVisible();
+  await fresh.getByRole("button", { name: "Replace my data…" }).click();
+  await expect(fresh.getByRole("region", { name: "Pipeline board" })).toBeVisible();
+  const original = JSON.parse(text);
+  delete original.exported_at;
+  expect(await exportedRecords(fresh)).toEqual(original);
+  await context.close();
+  await other.close();
+});
+
+test("merging a colleague's file shows a preview, then adds their deals to mine", async ({ browser }) => {
+  const { context, page } = await demoPage(browser);
+  const theirs = await exportText(page);
+  const mine = await browser.newContext();
+  const me = await mine.newPage();
+  await startWith(me, "Classic funnel");
+  await addDeal(me, "My own deal", "10");
+  await me.getByRole("link", { name: "Import / export" }).click();
+  await importFile(me, "colleague.json", theirs);
+  await expect(me.getByRole("status").filter({ hasText: "Merging would add" })).toBeVisible();
+  await me.getByRole("button", { name: "Merge into my data" }).click();
+  await expect(card(me, "My own deal")).toBeVisible();
+  const count = JSON.parse(theirs).workspace.deals.filter((d: any) => d.outcome !== "won" && d.outcome !== "lost").length;
+  expect(await me.getByRole("region", { name: "Pipeline board" }).getByRole("article").count()).toBeGreaterThanOrEqual(1);
+  expect(count).toBeGreaterThan(0);
+  await context.close();
+  await mine.close();
+});
+
+test("replacing asks first", async ({ browser }) => {
+  const { context, page } = await demoPage(browser);
+  const text = await exportText(page);
+  await importFile(page, "same.json", text);
+  await page.getByRole("button", { name: "Replace my data…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Replace all your data?" });
+  await expect(dialog).toContainText("will be replaced");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await context.close();
+});
+
+test("each kind of bad file is refused with its own message and changes nothing", async ({ browser }) => {
+  const { context, page } = await demoPage(browser);
+  const good = JSON.parse(await exportText(page));
+  const before = await exportedRecords(page);
+  const badDeal = structuredClone(good);
+  badDeal.workspace.deals[2].value.minor = -500;
+  const unknownKind = structuredClone(good);
+  unknownKind.workspace.pipelines[0].stages[0].kind = "mystery";
+  const orphanTask = structuredClone(good);
+  orphanTask.workspace.tasks[0].deal_id = "00000000-0000-4000-8000-000000000000";
+  const cases: [string, string | Buffer, RegExp][] = [
+    ["notes.txt", "just some notes", /not valid JSON \(line 1, column 1\)/],
+    ["other.json", JSON.stringify({ hello: "world" }), /not an export of this app/],
+    ["future.json", JSON.stringify({ ...good, format_version: 99 }), /newer version of the app \(format 99\)/],
+    ["bad-deal.json", JSON.stringify(badDeal), new RegExp(`Deal #3 “${badDeal.workspace.deals[2].title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}” \\(.+\\), field “value”: An amount cannot be negative`)],
+    ["kind.json", JSON.stringify(unknownKind), /Pipeline #1 .*cannot be read \(unknown variant `mystery`/],
+    ["orphan.json", JSON.stringify(orphanTask), /Task #1 .*field “deal_id”: refers to a Deal that is not in the file/],
+    ["deep.json", "[".repeat(5000) + "]".repeat(5000), /nested too deeply/],
+    ["huge.json", Buffer.alloc(11 * 1024 * 1024, 32), /too large \(11 MB; the limit is 10 MB\)/],
+  ];
+  for (const [name, content, message] of cases) {
+    await importFile(page, name, content);
+    const alert = page.getByRole("alert").filter({ hasText: "Nothing was changed." });
+    await expect(alert).toContainText(message);
+    await expect(page.getByRole("button", { name: "Merge into my data" })).toHaveCount(0);
+  }
+  expect(await exportedRecords(page)).toEqual(before);
+  await context.close();
+});
+
+test("markup in an imported name is shown as text, never run", async ({ browser }) => {
+  const { context, page } = await demoPage(browser);
+  const file = JSON.parse(await exportText(page));
+  const evil = `<img src=x onerror="window.__pwned=1">`;
+  file.workspace.clients[0].name = evil;
+  file.workspace.deals[0].title = evil;
+  await importFile(page, "evil.json", JSON.stringify(file));
+  await page.getByRole("button", { name: "Replace my data…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Replace my data" }).click();
+  await page.getByRole("link", { name: "Clients" }).click();
+  await expect(page.getByRole("link", { name: evil })).toBeVisible();
+  await page.getByRole("link", { name: evil }).click();
+  await expect(page.getByRole("heading", { name: evil })).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  expect(await page.locator("img").count()).toBe(0);
+  await context.close();
+});
+
+test("CSV exports neutralise cells a spreadsheet would run as formulas", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "=HYPERLINK(\"http://evil.example\",\"Click\")", "10");
+  await addDeal(page, "Plain, with a comma", "10");
+  const csv = await exportText(page, "Deals (CSV)");
+  expect(csv.split("\r\n")[0]).toMatch(/^id,title,client,owner,pipeline,stage,outcome,value,currency/);
+  expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""Click"")"`);
+  expect(csv).toContain(`"Plain, with a comma"`);
+});

@@ -1,0 +1,440 @@
+//! Export, the four-step import, merging and CSV (DOMAIN.md §6).
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use pipeline_crm::domain::demo::{sample_workspace, SampleSize};
+use pipeline_crm::domain::exchange::*;
+use pipeline_crm::domain::*;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn demo() -> Workspace {
+    let names = StagePreset::TrainersProcess.stage_names();
+    sample_workspace(
+        StagePreset::TrainersProcess,
+        "Trainer's process",
+        &names,
+        &["Anna", "Bob", "Cleo"],
+        SampleSize::DEMO,
+        7,
+        at(2026, 3, 10, 9, 0),
+    )
+}
+
+fn read(text: &str) -> Result<ImportFile, ImportError> {
+    let mut ids = Ids::new();
+    read_export(text, at(2026, 3, 10, 9, 0), "Me", || ids.next())
+}
+
+fn export_value(ws: &Workspace) -> Value {
+    serde_json::from_str(&export_json(ws, at(2026, 3, 10, 9, 0))).unwrap()
+}
+
+fn problems(text: &str) -> Vec<Problem> {
+    match read(text) {
+        Err(ImportError::Invalid(p)) => p,
+        other => panic!("expected invalid records, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_export_reads_back_identical() {
+    let ws = demo();
+    let text = export_json(&ws, at(2026, 3, 10, 9, 0));
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["app"], "pipeline-crm");
+    assert_eq!(v["format_version"], FORMAT_VERSION);
+    let file = read(&text).unwrap();
+    assert_eq!(file.workspace, ws);
+    assert_eq!(file.migrated_from, None);
+    assert_eq!(export_json(&file.workspace, at(2026, 3, 10, 9, 0)), text);
+}
+
+#[test]
+fn files_that_are_not_exports_are_refused_with_their_reason() {
+    assert_eq!(
+        read("{\"app\": \"pipeline-crm\",\n  \"format_version\": }").unwrap_err(),
+        ImportError::NotJson {
+            line: 2,
+            column: 21
+        }
+    );
+    assert_eq!(read("[1, 2, 3]").unwrap_err(), ImportError::NotOurFile);
+    assert_eq!(
+        read("{\"app\": \"excel\"}").unwrap_err(),
+        ImportError::NotOurFile
+    );
+    let mut v = export_value(&demo());
+    v["format_version"] = json!(FORMAT_VERSION + 1);
+    assert_eq!(
+        read(&v.to_string()).unwrap_err(),
+        ImportError::TooNew {
+            found: FORMAT_VERSION + 1
+        }
+    );
+    let mut v = export_value(&demo());
+    v.as_object_mut().unwrap().remove("workspace");
+    assert!(matches!(
+        read(&v.to_string()).unwrap_err(),
+        ImportError::WrongShape(_)
+    ));
+}
+
+#[test]
+fn huge_or_absurdly_nested_files_are_refused_before_parsing() {
+    let huge = format!(
+        "{{\"app\":\"pipeline-crm\",\"pad\":\"{}\"}}",
+        "x".repeat(MAX_FILE_BYTES)
+    );
+    assert!(matches!(
+        read(&huge).unwrap_err(),
+        ImportError::TooLarge { .. }
+    ));
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(read(&deep).unwrap_err(), ImportError::TooDeep);
+    // Brackets inside strings do not count.
+    let mut v = export_value(&demo());
+    v["workspace"]["deals"][0]["title"] = json!("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
+    assert!(read(&v.to_string()).is_ok());
+}
+
+#[test]
+fn a_broken_record_is_named_with_its_field() {
+    let ws = demo();
+    let title = ws.deals[3].title.clone();
+    let mut v = export_value(&ws);
+    v["workspace"]["deals"][3]["value"]["minor"] = json!("lots");
+    let p = problems(&v.to_string());
+    assert_eq!(p.len(), 1);
+    assert_eq!(
+        (p[0].record, p[0].index, p[0].label.as_deref()),
+        (RecordType::Deal, 3, Some(title.as_str()))
+    );
+    assert!(
+        matches!(&p[0].reason, ProblemReason::Unreadable(m) if m.contains("invalid type")),
+        "{:?}",
+        p[0].reason
+    );
+
+    let mut v = export_value(&ws);
+    v["workspace"]["pipelines"][0]["stages"][1]["kind"] = json!("mystery");
+    let p = problems(&v.to_string());
+    assert!(matches!(&p[0].reason, ProblemReason::Unreadable(m) if m.contains("unknown variant")));
+    assert_eq!(p[0].record, RecordType::Pipeline);
+
+    let mut v = export_value(&ws);
+    v["workspace"]["tasks"][0]["due"] = json!("2026-02-30T10:00:00Z");
+    let p = problems(&v.to_string());
+    assert_eq!(p[0].record, RecordType::Task);
+}
+
+#[test]
+fn invalid_values_and_references_are_reported_per_record() {
+    let ws = demo();
+    let mut v = export_value(&ws);
+    v["workspace"]["deals"][0]["value"]["minor"] = json!(-100);
+    v["workspace"]["deals"][1]["value"]["currency"] = json!("euros");
+    v["workspace"]["deals"][2]["client_id"] = json!(uuid::Uuid::from_u128(999));
+    v["workspace"]["tasks"][0]["deal_id"] = json!(uuid::Uuid::from_u128(998));
+    v["workspace"]["clients"][1]["id"] = v["workspace"]["clients"][0]["id"].clone();
+    v["workspace"]["pipelines"][0]["stages"][0]["probability"] = json!(140);
+    let reasons: Vec<(RecordType, usize, ProblemReason)> = problems(&v.to_string())
+        .into_iter()
+        .map(|p| (p.record, p.index, p.reason))
+        .collect();
+    for expected in [
+        (RecordType::Deal, 0, ProblemReason::NegativeAmount),
+        (RecordType::Deal, 1, ProblemReason::InvalidCurrency),
+        (
+            RecordType::Deal,
+            2,
+            ProblemReason::MissingReference(RecordType::Client),
+        ),
+        (
+            RecordType::Task,
+            0,
+            ProblemReason::MissingReference(RecordType::Deal),
+        ),
+        (RecordType::Client, 1, ProblemReason::DuplicateId),
+        (
+            RecordType::Pipeline,
+            0,
+            ProblemReason::ProbabilityOutOfRange,
+        ),
+    ] {
+        assert!(
+            reasons.contains(&expected),
+            "{expected:?} missing from {reasons:?}"
+        );
+    }
+}
+
+#[test]
+fn an_old_file_is_migrated_on_import() {
+    let stage = |n: u128, name: &str| json!({ "id": uuid::Uuid::from_u128(n), "name": name });
+    let v1 = json!({
+        "app": "pipeline-crm",
+        "format_version": 1,
+        "workspace": {
+            "format_version": 1,
+            "currency": "PLN",
+            "pipelines": [{ "id": uuid::Uuid::from_u128(100), "name": "Lejek", "stages": [stage(101, "Nowy"), stage(102, "Kontakt")] }],
+            "deals": [{ "id": uuid::Uuid::from_u128(200), "title": "Acme", "value": { "minor": 500, "currency": "PLN" }, "stage_id": uuid::Uuid::from_u128(101), "created_at": "2026-01-05T10:00:00Z" }]
+        }
+    });
+    let file = read(&v1.to_string()).unwrap();
+    assert_eq!(file.migrated_from, Some(1));
+    assert_eq!(file.workspace.deals[0].title, "Acme");
+    assert_eq!(file.workspace.settings.currency, "PLN");
+}
+
+#[test]
+fn merging_takes_the_newer_record_and_counts_what_happened() {
+    let base = demo();
+    let mut ours = base.clone();
+    let mut theirs = base.clone();
+    let t = at(2026, 3, 11, 9, 0);
+    // Theirs: a newer deal 0, a new client; ours: a newer deal 1 (their older edit conflicts).
+    let d0 = theirs.deals[0].id;
+    theirs
+        .apply(
+            Command::EditDeal {
+                id: d0,
+                input: DealInput {
+                    title: "Theirs, newer".into(),
+                    ..DealInput::from_deal(&theirs.deals[0])
+                },
+            },
+            t,
+        )
+        .unwrap();
+    theirs
+        .apply(
+            Command::CreateClient {
+                id: uuid::Uuid::from_u128(5000),
+                input: ClientInput {
+                    name: "New Co".into(),
+                    ..ClientInput::default()
+                },
+            },
+            t,
+        )
+        .unwrap();
+    let d1 = ours.deals[1].id;
+    theirs
+        .apply(
+            Command::EditDeal {
+                id: d1,
+                input: DealInput {
+                    title: "Theirs, older".into(),
+                    ..DealInput::from_deal(&theirs.deals[1])
+                },
+            },
+            t,
+        )
+        .unwrap();
+    ours.apply(
+        Command::EditDeal {
+            id: d1,
+            input: DealInput {
+                title: "Ours, newer".into(),
+                ..DealInput::from_deal(&ours.deals[1])
+            },
+        },
+        t + Duration::hours(1),
+    )
+    .unwrap();
+
+    let (merged, report) = merge(&ours, &theirs);
+    assert_eq!(merged.deal(d0).unwrap().title, "Theirs, newer");
+    assert_eq!(merged.deal(d1).unwrap().title, "Ours, newer");
+    assert!(merged.client(uuid::Uuid::from_u128(5000)).is_some());
+    assert_eq!((report.new, report.updated, report.conflicts), (1, 1, 1));
+    let total = base.pipelines.len()
+        + base.deals.len()
+        + base.clients.len()
+        + base.tasks.len()
+        + base.salespeople.len();
+    assert_eq!(report.unchanged, total - 2);
+    assert!(validate(&merged).is_ok());
+}
+
+#[test]
+fn a_deletion_is_not_brought_back_by_an_older_copy() {
+    let base = demo();
+    let mut ours = base.clone();
+    let gone = ours.deals[0].id;
+    let tasks: Vec<_> = ours.tasks_of_deal(gone).map(|t| t.id).collect();
+    ours.apply(Command::DeleteDeal { id: gone }, at(2026, 3, 11, 9, 0))
+        .unwrap();
+    let (merged, report) = merge(&ours, &base);
+    assert!(merged.deal(gone).is_none());
+    assert!(tasks.iter().all(|t| merged.task(*t).is_none()));
+    assert_eq!(report.new, 0);
+    // And the other way round: their deletion removes our older copy.
+    let (merged, report) = merge(&base, &ours);
+    assert!(merged.deal(gone).is_none());
+    assert_eq!(report.deleted, 1 + tasks.len());
+}
+
+#[test]
+fn merging_is_the_same_from_both_sides() {
+    let base = demo();
+    let mut a = base.clone();
+    let mut b = base.clone();
+    let t = at(2026, 3, 11, 9, 0);
+    let d = a.deals[0].id;
+    // The same record changed at the same moment in two places.
+    a.apply(
+        Command::EditDeal {
+            id: d,
+            input: DealInput {
+                title: "A".into(),
+                ..DealInput::from_deal(&a.deals[0])
+            },
+        },
+        t,
+    )
+    .unwrap();
+    b.apply(
+        Command::EditDeal {
+            id: d,
+            input: DealInput {
+                title: "B".into(),
+                ..DealInput::from_deal(&b.deals[0])
+            },
+        },
+        t,
+    )
+    .unwrap();
+    let (ab, _) = merge(&a, &b);
+    let (ba, _) = merge(&b, &a);
+    assert_eq!(ab.deal(d), ba.deal(d));
+}
+
+#[test]
+fn import_replaces_or_merges_all_or_nothing() {
+    let mut s = Scenario::new(StagePreset::ClassicFunnel);
+    s.deal("Mine", 10);
+    let theirs = demo();
+    let text = export_json(&theirs, s.now);
+    let mut ids = Ids::new();
+    let before = s.ws.clone();
+    let report = import(&mut s.ws, &text, ImportMode::Merge, s.now, "Me", || {
+        ids.next()
+    })
+    .unwrap();
+    assert_eq!(
+        report.new,
+        theirs.pipelines.len()
+            + theirs.deals.len()
+            + theirs.clients.len()
+            + theirs.tasks.len()
+            + theirs.salespeople.len()
+    );
+    assert!(s.ws.deals.iter().any(|d| d.title == "Mine"));
+    let mut ws = before.clone();
+    import(&mut ws, &text, ImportMode::Replace, s.now, "Me", || {
+        ids.next()
+    })
+    .unwrap();
+    assert_eq!(ws, theirs);
+    let mut ws = before.clone();
+    assert!(
+        import(&mut ws, "{", ImportMode::Replace, s.now, "Me", || ids
+            .next())
+        .is_err()
+    );
+    assert_eq!(ws, before);
+}
+
+#[test]
+fn csv_quotes_per_rfc_4180_and_neutralises_formulas() {
+    let mut s = Scenario::new(StagePreset::ClassicFunnel);
+    s.deal("=HYPERLINK(\"http://evil.example\",\"Click\")", 10);
+    s.deal("Plain, with \"quotes\"\nand a new line", 10);
+    s.deal("@SUM(A1)", 10);
+    s.deal("+1", 10);
+    s.deal("-1", 10);
+    let csv = deals_csv(&s.ws);
+    assert!(csv.starts_with("id,title,client,owner,pipeline,stage,outcome,value,currency,"));
+    assert!(
+        csv.contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\","),
+        "{csv}"
+    );
+    assert!(csv.contains(",\"Plain, with \"\"quotes\"\"\nand a new line\","));
+    assert!(csv.contains(",'@SUM(A1),"));
+    assert!(csv.contains(",'+1,"));
+    assert!(csv.contains(",'-1,"));
+    // Titles are trimmed, so a leading tab or carriage return reaches a
+    // cell only through free text such as notes.
+    assert_eq!(neutralise_cell("\tcmd"), "'\tcmd");
+    assert!(csv.contains("\r\n"));
+    assert_eq!(neutralise_cell("\rx"), "'\rx");
+    assert_eq!(neutralise_cell("fine"), "fine");
+    let clients = clients_csv(&demo());
+    assert!(clients
+        .lines()
+        .next()
+        .unwrap()
+        .starts_with("id,name,company,email"));
+    let tasks = tasks_csv(&demo());
+    assert!(tasks.lines().count() > 10);
+}
+
+fn mutate(text: &str, seed: u64, edits: usize) -> String {
+    let mut rng = demo::SampleRng::new(seed);
+    let mut bytes = text.as_bytes().to_vec();
+    for _ in 0..edits {
+        if bytes.is_empty() {
+            break;
+        }
+        let at = rng.below(bytes.len() as u64) as usize;
+        match rng.below(5) {
+            0 => bytes[at] = rng.below(256) as u8,
+            1 => {
+                bytes.remove(at);
+            }
+            2 => bytes.insert(at, *rng.pick(b"{}[]\",:0-e.tfn\\ ")),
+            3 => bytes.truncate(at),
+            _ => {
+                let end = (at + rng.below(40) as usize).min(bytes.len());
+                let chunk = bytes[at..end].to_vec();
+                bytes.splice(at..at, chunk);
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn random_text_never_panics_and_never_changes_the_workspace(text in ".{0,400}") {
+        let mut s = Scenario::new(StagePreset::ClassicFunnel);
+        s.deal("Mine", 10);
+        let before = serde_json::to_string(&s.ws).unwrap();
+        let mut ids = Ids::new();
+        if import(&mut s.ws, &text, ImportMode::Merge, s.now, "Me", || ids.next()).is_err() {
+            prop_assert_eq!(serde_json::to_string(&s.ws).unwrap(), before);
+        }
+    }
+
+    #[test]
+    fn mutated_exports_never_panic_and_a_refusal_changes_nothing(seed in any::<u64>(), edits in 1usize..6, replace in any::<bool>()) {
+        let theirs = demo();
+        let text = mutate(&export_json(&theirs, at(2026, 3, 10, 9, 0)), seed, edits);
+        let mut s = Scenario::new(StagePreset::ClassicFunnel);
+        s.deal("Mine", 10);
+        let before = serde_json::to_string(&s.ws).unwrap();
+        let mode = if replace { ImportMode::Replace } else { ImportMode::Merge };
+        let mut ids = Ids::new();
+        match import(&mut s.ws, &text, mode, s.now, "Me", || ids.next()) {
+            Ok(_) => prop_assert!(validate(&s.ws).is_ok()),
+            Err(_) => prop_assert_eq!(serde_json::to_string(&s.ws).unwrap(), before),
+        }
+    }
+}
