@@ -775,3 +775,94 @@ pub fn diagnosis(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>) -> 
     }
     hints
 }
+
+/// The periods the dashboards offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodChoice {
+    /// The calendar month containing today.
+    ThisMonth,
+    /// The calendar month before.
+    LastMonth,
+    /// The calendar quarter containing today.
+    ThisQuarter,
+    /// The calendar year containing today.
+    ThisYear,
+    /// From one day to another, both included.
+    Custom {
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+    },
+}
+
+impl PeriodChoice {
+    /// The first and last local day of the choice, given today's local date.
+    pub fn days(&self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let month_start = today.with_day(1).unwrap_or(today);
+        match *self {
+            PeriodChoice::ThisMonth => (month_start, last_of_month(month_start)),
+            PeriodChoice::LastMonth => {
+                let last = month_start.pred_opt().unwrap_or(month_start);
+                (last.with_day(1).unwrap_or(last), last)
+            }
+            PeriodChoice::ThisQuarter => {
+                let first_month = (today.month0() / 3) * 3 + 1;
+                let start =
+                    NaiveDate::from_ymd_opt(today.year(), first_month, 1).unwrap_or(month_start);
+                let end_month =
+                    NaiveDate::from_ymd_opt(today.year(), first_month + 2, 1).unwrap_or(start);
+                (start, last_of_month(end_month))
+            }
+            PeriodChoice::ThisYear => (
+                NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today),
+                NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today),
+            ),
+            PeriodChoice::Custom { from, to } => (from.min(to), to.max(from)),
+        }
+    }
+
+    /// The period in the time zone `offset`.
+    pub fn period(&self, today: NaiveDate, offset: FixedOffset) -> Period {
+        let (first, last) = self.days(today);
+        Period::days(first, last, offset)
+    }
+}
+
+/// Everything the dashboard page shows, from the functions above.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dashboard {
+    /// Per stage of the pipeline.
+    pub funnel: Vec<FunnelStage>,
+    /// Between consecutive progression stages.
+    pub conversions: Vec<Conversion>,
+    /// Won ÷ closed in the period.
+    pub win_rate: Option<f64>,
+    /// Per salesperson.
+    pub salespeople: Vec<SalespersonStats>,
+    /// Sold, expected and missing against quota.
+    pub forecast: Forecast,
+    /// Time spent per stage.
+    pub time_in_stage: Vec<StageTime>,
+    /// Why deals were lost.
+    pub lost_reasons: Vec<LostReasonCount>,
+    /// Where deals came from.
+    pub sources: Vec<SourceStats>,
+    /// What the funnel's shape says.
+    pub hints: Vec<Hint>,
+}
+
+/// The dashboard for `filter` at `now`.
+pub fn dashboard(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>) -> Dashboard {
+    Dashboard {
+        funnel: funnel(ws, filter),
+        conversions: conversions(ws, filter),
+        win_rate: win_rate(ws, filter),
+        salespeople: salespeople_stats(ws, filter),
+        forecast: forecast(ws, filter, now),
+        time_in_stage: time_in_stage(ws, filter, now),
+        lost_reasons: lost_reasons(ws, filter),
+        sources: lead_sources(ws, filter),
+        hints: diagnosis(ws, filter, now),
+    }
+}

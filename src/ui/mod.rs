@@ -4,6 +4,7 @@
 mod agenda;
 mod board;
 mod clients;
+mod dashboard;
 pub(crate) mod data;
 mod deal;
 pub mod format;
@@ -41,12 +42,15 @@ pub enum Route {
     Settings,
     /// Export and import.
     Data,
+    /// Conversion dashboards, with their filters.
+    Dashboard(dashboard::DashboardQuery),
 }
 
 impl Route {
     /// Reads a route from a location hash such as `#/deal/…`.
     pub fn parse(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
         let mut parts = path.splitn(2, '/');
         match (parts.next(), parts.next()) {
             (Some("deal"), Some(id)) => Uuid::parse_str(id).map_or(Route::Board, Route::Deal),
@@ -55,6 +59,7 @@ impl Route {
             (Some("agenda"), _) => Route::Agenda,
             (Some("settings"), _) => Route::Settings,
             (Some("data"), _) => Route::Data,
+            (Some("dashboard"), _) => Route::Dashboard(dashboard::DashboardQuery::parse(query)),
             _ => Route::Board,
         }
     }
@@ -69,6 +74,7 @@ impl Route {
             Route::Agenda => "#/agenda".to_string(),
             Route::Settings => "#/settings".to_string(),
             Route::Data => "#/data".to_string(),
+            Route::Dashboard(q) => format!("#/dashboard?{}", q.to_query()),
         }
     }
 }
@@ -266,6 +272,7 @@ fn App() -> impl IntoView {
                     Route::Agenda => view! { <agenda::AgendaPage /> }.into_any(),
                     Route::Settings => view! { <settings::Settings /> }.into_any(),
                     Route::Data => view! { <data::DataPage /> }.into_any(),
+                    Route::Dashboard(query) => view! { <dashboard::DashboardPage query /> }.into_any(),
                 }
             }}
         </main>
@@ -293,7 +300,9 @@ fn Header() -> impl IntoView {
         move || {
             let route = state.route.get();
             let active = match (&r, &route) {
-                (Route::Board, Route::Deal(_)) | (Route::Clients, Route::Client(_)) => true,
+                (Route::Board, Route::Deal(_))
+                | (Route::Clients, Route::Client(_))
+                | (Route::Dashboard(_), Route::Dashboard(_)) => true,
                 _ => r == route,
             };
             active.then_some("page")
@@ -336,6 +345,11 @@ fn Header() -> impl IntoView {
                                         {move || tf!(i18n, nav.overdue, count = overdue.get())}
                                     </span>
                                 </Show>
+                            </a>
+                        </li>
+                        <li>
+                            <a href="#/dashboard" aria-current=current(Route::Dashboard(Default::default()))>
+                                {t!(i18n, nav.dashboard)}
                             </a>
                         </li>
                         <li>

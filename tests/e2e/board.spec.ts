@@ -186,7 +186,7 @@ test("removing a stage that holds deals asks where they go and moves them there"
   await dialog.getByLabel("Move its deals to").selectOption({ label: "Contact made" });
   await dialog.getByRole("button", { name: "Remove" }).click();
   await expect(dialog).toBeHidden();
-  await page.getByRole("link", { name: "Board" }).click();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
   await expect(column(page, "New lead")).toHaveCount(0);
   await expect(column(page, "Contact made").getByRole("article")).toHaveCount(2);
 });
@@ -205,7 +205,7 @@ test("stages are renamed, reordered and added, and rejected values are explained
   const add = page.getByRole("form", { name: "Add stage" });
   await add.getByLabel("Name").fill("Demo");
   await add.getByRole("button", { name: "Add stage" }).click();
-  await page.getByRole("link", { name: "Board" }).click();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
   const headings = page.getByRole("region", { name: "Pipeline board" }).getByRole("heading", { level: 2 });
   await expect(headings).toHaveText(["New lead", "Contact made", "Needs analysis", "Quote / offer sent", "Signed", "Negotiation", "Demo"]);
 });
@@ -236,7 +236,7 @@ test("filters by salesperson and searches by text", async ({ page }) => {
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByLabel("New salesperson").fill("Bob");
   await page.getByRole("button", { name: "Add salesperson" }).click();
-  await page.getByRole("link", { name: "Board" }).click();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
   await addDeal(page, "Acme", "1000");
   await page.getByRole("button", { name: "New deal" }).click();
   const dialog = page.getByRole("dialog", { name: "New deal" });

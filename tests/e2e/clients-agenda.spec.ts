@@ -48,7 +48,7 @@ test("a deal is created from its client", async ({ page }) => {
   await dialog.getByLabel(/^Value/).fill("2500");
   await dialog.getByRole("button", { name: "Add deal" }).click();
   await expect(page.getByRole("region", { name: "Deals" }).getByRole("link", { name: "Acme CRM rollout" })).toBeVisible();
-  await page.getByRole("link", { name: "Board" }).click();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
   await expect(card(page, "Acme CRM rollout")).toContainText("Acme");
 });
 
@@ -113,7 +113,7 @@ test("a task that falls due announces itself, turns overdue and is counted on ev
   await expect(page.getByText("Due now: Call – Acme – Call the CEO")).toBeVisible();
   await expect(page.getByRole("link", { name: /^Agenda/ })).toContainText("1 overdue");
   await expect(page.getByRole("region", { name: "Overdue" })).toContainText("Call the CEO");
-  await page.getByRole("link", { name: "Board" }).click();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
   await expect(page.getByRole("link", { name: /^Agenda/ })).toContainText("1 overdue");
   await expect(card(page, "Acme")).toContainText("Overdue: 2026-03-02 10:00");
 
