@@ -9,6 +9,9 @@
 //! full quota (`QuotaExceededError`, `NS_ERROR_DOM_QUOTA_REACHED`, legacy
 //! code 22) from other failures in the second.
 //!
+//! Stored data is packed (see [`crate::domain::packing`]) so that a large
+//! workspace fits the browser's quota; plain JSON from earlier builds still reads.
+//!
 //! Two tabs: every save carries a fresh revision token. Before writing, a tab
 //! compares the stored token with the one its data came from; when another
 //! tab wrote in between, it merges the stored copy into its own record by
@@ -26,6 +29,7 @@ use wasm_bindgen::JsCast;
 
 use crate::domain::exchange::merge;
 use crate::domain::format::{declared_version, read_workspace, FormatError};
+use crate::domain::packing::{pack, unpack};
 use crate::domain::{Id, Workspace, FORMAT_VERSION};
 
 /// The localStorage key holding the workspace.
@@ -93,7 +97,14 @@ pub fn load(now: DateTime<Utc>, owner: &str, ids: impl FnMut() -> Id) -> Loaded 
     let Some(raw) = get(WORKSPACE_KEY) else {
         return Loaded::Empty;
     };
-    let value: serde_json::Value = match serde_json::from_str(&raw) {
+    let json = match unpack(&raw) {
+        Ok(json) => json,
+        Err(e) => {
+            keep_unreadable(&raw);
+            return Loaded::Unreadable(FormatError::NotJson(e.to_string()));
+        }
+    };
+    let value: serde_json::Value = match serde_json::from_str(&json) {
         Ok(v) => v,
         Err(e) => {
             keep_unreadable(&raw);
@@ -159,6 +170,14 @@ fn is_quota_error(error: &wasm_bindgen::JsValue) -> bool {
             || e.name() == "QuotaExceededError"
             || e.name() == "NS_ERROR_DOM_QUOTA_REACHED"
     })
+}
+
+/// Another tab's stored workspace, when it is readable in the current format.
+fn read_stored(raw: &str) -> Option<Workspace> {
+    unpack(raw)
+        .ok()
+        .and_then(|json| serde_json::from_str::<Workspace>(&json).ok())
+        .filter(|ws| ws.format_version == FORMAT_VERSION)
 }
 
 fn new_revision() -> String {
@@ -253,7 +272,7 @@ impl Autosave {
                 .get_item(WORKSPACE_KEY)
                 .ok()
                 .flatten()
-                .and_then(|raw| serde_json::from_str::<Workspace>(&raw).ok())
+                .and_then(|raw| read_stored(&raw))
             {
                 self.workspace.maybe_update(|ours| {
                     let (merged, _) = merge(ours, &theirs);
@@ -264,7 +283,7 @@ impl Autosave {
             }
         }
         let json = match self.workspace.with_untracked(serde_json::to_string) {
-            Ok(json) => json,
+            Ok(json) => pack(&json),
             Err(e) => {
                 self.set_problem(Some(SaveProblem::Other(e.to_string())));
                 return;
@@ -297,8 +316,7 @@ impl Autosave {
         if !self.enabled.get_untracked() {
             return;
         }
-        let Some(theirs) = new_value.and_then(|raw| serde_json::from_str::<Workspace>(&raw).ok())
-        else {
+        let Some(theirs) = new_value.as_deref().and_then(read_stored) else {
             return;
         };
         let mut ours_differs = false;

@@ -11,6 +11,7 @@ pub mod links;
 pub mod metrics;
 mod model;
 mod money;
+pub mod packing;
 mod presets;
 pub mod rules;
 pub mod scoring;

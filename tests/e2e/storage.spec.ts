@@ -158,17 +158,17 @@ test("unreadable stored data is never overwritten: a recovery screen offers it a
 test("data from a newer version opens read-only and is never overwritten", async ({ page }) => {
   await startWith(page, "Classic funnel");
   await addDeal(page, "From the future", "10");
-  await expect.poll(() => page.evaluate((key) => localStorage.getItem(key) ?? "", KEY)).toContain("From the future");
-  const stored = await page.evaluate((key) => {
-    const data = JSON.parse(localStorage.getItem(key)!);
-    data.format_version = 99;
-    data.shiny_new_field = { anything: true };
+  const file = JSON.parse(await exportText(page));
+  await page.reload(); // nothing left pending
+  const stored = await page.evaluate(([key, workspace]) => {
+    const data = { ...workspace, format_version: 99, shiny_new_field: { anything: true } };
     const text = JSON.stringify(data);
     localStorage.setItem(key, text);
     return text;
-  }, KEY);
+  }, [KEY, file.workspace] as const);
   await page.reload();
   await expect(page.getByRole("alert").filter({ hasText: "saved by a newer version of the app (format 99)" })).toBeVisible();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
   await expect(card(page, "From the future")).toBeVisible();
   await page.getByRole("button", { name: "New deal" }).click();
   const dialog = page.getByRole("dialog", { name: "New deal" });
@@ -177,6 +177,18 @@ test("data from a newer version opens read-only and is never overwritten", async
   await expect(dialog.getByRole("alert")).toHaveText("The app is read-only: nothing can be changed.");
   await page.reload();
   expect(await page.evaluate((key) => localStorage.getItem(key), KEY)).toBe(stored);
+});
+
+test("stored data is packed to fit the quota, and plain data from earlier builds still opens", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Packed", "10");
+  const file = JSON.parse(await exportText(page));
+  await page.reload();
+  expect(await page.evaluate((key) => localStorage.getItem(key)!.slice(0, 6), KEY)).toBe("lz4.1:");
+  await page.evaluate(([key, workspace]) => localStorage.setItem(key, JSON.stringify(workspace)), [KEY, file.workspace] as const);
+  await page.reload();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await expect(card(page, "Packed")).toBeVisible();
 });
 
 test("an export imported on another browser gives back the same data", async ({ browser }) => {
