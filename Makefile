@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: run dev test lint unit build e2e tools-build tools-test
+.PHONY: run dev test lint unit build e2e bench tools-build tools-test
 
 ## Serve the app (release build) on http://127.0.0.1:8080
 run: tools-build
@@ -36,3 +36,22 @@ tools-build:
 
 tools-test:
 	scripts/tools.sh test
+
+## Measure the release build in Chromium (see BENCHMARKS.md)
+BENCH_DIR := target/bench
+DOMAIN_SOURCES := $(wildcard src/domain/*.rs) examples/bench_data.rs Cargo.lock
+
+bench: tools-test build $(BENCH_DIR)/1k.stored $(BENCH_DIR)/10k.stored $(BENCH_DIR)/scale.stored
+	CHROMIUM_PATH="$$(scripts/tools.sh chromium-path)" node bench/run.mjs dist $(BENCH_DIR)
+
+$(BENCH_DIR)/1k.stored: $(DOMAIN_SOURCES)
+	mkdir -p $(BENCH_DIR)
+	cargo run --quiet --example bench_data -- 1000 1666 $(BENCH_DIR)/1k
+
+$(BENCH_DIR)/10k.stored: $(DOMAIN_SOURCES)
+	mkdir -p $(BENCH_DIR)
+	cargo run --quiet --example bench_data -- 10000 16666 $(BENCH_DIR)/10k
+
+$(BENCH_DIR)/scale.stored: $(DOMAIN_SOURCES)
+	mkdir -p $(BENCH_DIR)
+	cargo run --quiet --example bench_data -- 10000 50000 $(BENCH_DIR)/scale

@@ -1,10 +1,13 @@
 //! Writes the seeded workspaces the benchmark loads (see `make bench`):
-//! `cargo run --example bench_data -- <deals> <tasks> <out.json>`.
+//! `cargo run --example bench_data -- <deals> <tasks> <out-prefix>` writes
+//! `<out-prefix>.stored` (the packed form the app keeps in localStorage) and
+//! `<out-prefix>.json` (plain JSON, for the floor page).
 
 use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use pipeline_crm::domain::demo::{sample_workspace, SampleSize};
+use pipeline_crm::domain::packing::pack;
 use pipeline_crm::domain::StagePreset;
 
 fn main() {
@@ -17,12 +20,13 @@ fn main() {
     let out = args
         .get(3)
         .cloned()
-        .unwrap_or_else(|| format!("bench-{deals}.json"));
+        .unwrap_or_else(|| format!("bench-{deals}"));
     let started = Instant::now();
     let size = SampleSize {
         tasks,
         ..SampleSize::scaled(deals)
     };
+    // Fixed seed and clock: every run benchmarks the same data.
     let now = Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap();
     let names = StagePreset::ClassicFunnel.stage_names();
     let ws = sample_workspace(
@@ -34,9 +38,14 @@ fn main() {
         42,
         now,
     );
-    std::fs::write(&out, serde_json::to_string(&ws).expect("serialises")).expect("writes");
+    let json = serde_json::to_string(&ws).expect("serialises");
+    let stored = pack(&json);
+    std::fs::write(format!("{out}.json"), &json).expect("writes");
+    std::fs::write(format!("{out}.stored"), &stored).expect("writes");
     eprintln!(
-        "{out}: {deals} deals, {tasks} tasks in {:?}",
+        "{out}: {deals} deals, {tasks} tasks; JSON {} bytes, stored {} characters; {:?}",
+        json.len(),
+        stored.chars().count(),
         started.elapsed()
     );
 }
