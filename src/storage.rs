@@ -28,7 +28,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::domain::exchange::merge;
-use crate::domain::format::{declared_version, read_workspace, FormatError};
+use crate::domain::format::{declared_version_of_text, read_workspace_text, FormatError};
 use crate::domain::packing::{pack, unpack};
 use crate::domain::{Id, Workspace, FORMAT_VERSION};
 
@@ -41,8 +41,9 @@ pub const LOCALE_KEY: &str = "pipeline-crm.locale";
 /// The key under which unreadable data is kept.
 pub const UNREADABLE_KEY: &str = "pipeline-crm.workspace.unreadable";
 
-/// How long after a change the save happens; changes in between are saved together.
-const SAVE_DELAY: Duration = Duration::from_millis(300);
+/// A save waits for the next frame to be painted, so a change shows at once;
+/// if frames are not painted (a hidden tab), it happens after this long.
+const SAVE_BACKSTOP: Duration = Duration::from_millis(200);
 
 /// The key under which the data found before a migration is kept.
 pub fn pre_migration_key(version: u32) -> String {
@@ -104,18 +105,17 @@ pub fn load(now: DateTime<Utc>, owner: &str, ids: impl FnMut() -> Id) -> Loaded 
             return Loaded::Unreadable(FormatError::NotJson(e.to_string()));
         }
     };
-    let value: serde_json::Value = match serde_json::from_str(&json) {
+    let version = match declared_version_of_text(&json) {
         Ok(v) => v,
         Err(e) => {
             keep_unreadable(&raw);
-            return Loaded::Unreadable(FormatError::NotJson(e.to_string()));
+            return Loaded::Unreadable(e);
         }
     };
-    let version = declared_version(&value).unwrap_or(0);
     if version > FORMAT_VERSION {
         // Fields this version does not know are skipped; if the rest reads,
         // the user can still see (not change) their data.
-        let workspace = serde_json::from_value(value).ok();
+        let workspace = serde_json::from_str(&json).ok();
         if workspace.is_none() {
             keep_unreadable(&raw);
         }
@@ -124,7 +124,7 @@ pub fn load(now: DateTime<Utc>, owner: &str, ids: impl FnMut() -> Id) -> Loaded 
             workspace,
         };
     }
-    match read_workspace(value, now, owner, ids) {
+    match read_workspace_text(&json, now, owner, ids) {
         Ok((workspace, migrated)) => {
             if migrated {
                 if let Some(s) = storage() {
@@ -228,17 +228,19 @@ impl Autosave {
         autosave
     }
 
-    /// Asks for a save soon.
+    /// Asks for a save right after the next paint; changes made before then
+    /// are saved together.
     pub fn schedule(&self) {
         if !self.enabled.get_untracked() || self.read_only.get_untracked().is_some() {
             return;
         }
-        let this = *self;
-        if let Some(handle) = self.pending.get_value() {
-            handle.clear();
+        if self.is_pending() {
+            return;
         }
-        let handle = set_timeout_with_handle(move || this.flush(), SAVE_DELAY).ok();
+        let this = *self;
+        let handle = set_timeout_with_handle(move || this.flush(), SAVE_BACKSTOP).ok();
         self.pending.set_value(handle);
+        request_animation_frame(move || set_timeout(move || this.flush(), Duration::ZERO));
     }
 
     /// Whether a change waits to be saved.

@@ -107,3 +107,34 @@ fn data_of_the_wrong_shape_is_refused() {
     .unwrap_err();
     assert!(matches!(err, FormatError::WrongShape(_)));
 }
+
+#[test]
+fn text_in_the_current_format_reads_straight_and_older_text_migrates() {
+    let s = Scenario::new(StagePreset::TrainersProcess);
+    let text = serde_json::to_string(&s.ws).unwrap();
+    assert!(text.starts_with("{\"format_version\":"));
+    assert_eq!(declared_version_of_text(&text), Ok(FORMAT_VERSION));
+    let (ws, migrated) = read_workspace_text(&text, s.now, "Me", || unreachable!()).unwrap();
+    assert_eq!((ws, migrated), (s.ws.clone(), false));
+
+    let old = v1().to_string();
+    assert_eq!(declared_version_of_text(&old), Ok(1));
+    let mut ids = Ids::new();
+    let (ws, migrated) = read_workspace_text(&old, s.now, "Me", || ids.next()).unwrap();
+    assert!(migrated);
+    assert_eq!(ws.deals.len(), 1);
+
+    // The version may come anywhere in text written by someone else.
+    assert_eq!(
+        declared_version_of_text("{\"deals\": [], \"format_version\": 7}"),
+        Ok(7)
+    );
+    assert!(matches!(
+        declared_version_of_text("{\"deals\": []}"),
+        Err(FormatError::WrongShape(_))
+    ));
+    assert!(matches!(
+        declared_version_of_text("{\"deals\": ["),
+        Err(FormatError::NotJson(_))
+    ));
+}

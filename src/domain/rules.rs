@@ -246,16 +246,43 @@ pub fn suggestions_for(ws: &Workspace, deal: &Deal) -> Vec<Suggestion> {
     deal_suggestions(deal, ws.pipeline(deal.pipeline_id), &tasks)
 }
 
-/// The last thing that happened on a deal: entering its stage, or a task
-/// created or done.
-pub fn last_activity(deal: &Deal, tasks: &[&Task]) -> DateTime<Utc> {
+/// The last time a task of the deal was created or done.
+pub fn last_task_activity(tasks: &[&Task]) -> Option<DateTime<Utc>> {
     tasks
         .iter()
         .flat_map(|t| [Some(t.created_at), t.done_at])
         .flatten()
+        .max()
+}
+
+/// The last thing that happened on a deal: entering its stage, or a task
+/// created or done.
+pub fn last_activity(deal: &Deal, tasks: &[&Task]) -> DateTime<Utc> {
+    last_task_activity(tasks)
+        .into_iter()
         .chain([deal.entered_current_stage()])
         .max()
         .unwrap_or(deal.created_at)
+}
+
+/// Whether an undecided deal has had no activity for longer than `idle_days`,
+/// given when its tasks last saw activity.
+pub fn is_idle_after(
+    deal: &Deal,
+    idle_days: Option<u32>,
+    last_task: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    let Some(limit) = idle_days else {
+        return false;
+    };
+    if !matches!(deal.outcome, Outcome::Open | Outcome::Maybe) {
+        return false;
+    }
+    let last = last_task.map_or(deal.entered_current_stage(), |t| {
+        t.max(deal.entered_current_stage())
+    });
+    now - last > Duration::days(i64::from(limit))
 }
 
 /// Whether an undecided deal has had no activity for longer than its stage's idle limit.
@@ -265,16 +292,10 @@ pub fn is_idle(
     tasks: &[&Task],
     now: DateTime<Utc>,
 ) -> bool {
-    if !matches!(deal.outcome, Outcome::Open | Outcome::Maybe) {
-        return false;
-    }
-    let Some(limit) = pipeline
+    let limit = pipeline
         .and_then(|p| p.stage(deal.stage_id))
-        .and_then(|s| s.idle_days)
-    else {
-        return false;
-    };
-    now - last_activity(deal, tasks) > Duration::days(i64::from(limit))
+        .and_then(|s| s.idle_days);
+    is_idle_after(deal, limit, last_task_activity(tasks), now)
 }
 
 /// Ids of all idle deals.

@@ -2,6 +2,7 @@
 //! keyboard (Shift+←/→) or from a card's menu.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use leptos::ev;
@@ -11,9 +12,9 @@ use super::deal::{LostDialog, NewDealDialog};
 use super::i18n::*;
 use super::{format, labels, use_app, ApplyError, Route};
 use crate::domain::metrics::weighted;
-use crate::domain::rules::is_idle;
+use crate::domain::rules::is_idle_after;
 use crate::domain::scoring::{client_score, Rank};
-use crate::domain::{Command, Id, Money, Outcome, Stage, StageKind, Task, Workspace};
+use crate::domain::{Command, Id, Money, Outcome, Stage, StageKind, Workspace};
 
 /// Cards shown per column before "Show more"; long columns stay fast.
 const PAGE: usize = 50;
@@ -31,13 +32,159 @@ struct Card {
     rank: Option<Rank>,
     idle: bool,
     maybe: bool,
+    /// The language the card's texts are in.
+    locale: Locale,
 }
 
-/// A column: its stage, cards and totals.
+/// Where a deal sits on the board.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// In the column at this position.
+    Column(usize),
+    /// Below the board, won.
+    Won,
+    /// Below the board, lost.
+    Lost,
+}
+
+/// One deal of the shown pipeline, as the board needs it before filtering.
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    /// Position in `Workspace::deals`.
+    deal: usize,
+    place: Place,
+    owner: Id,
+    /// Value in the workspace currency (0 in another currency).
+    value: i64,
+    other_currency: bool,
+    /// Lower-case title, client and owner, for the search box; shared with
+    /// the previous index while the deal and the names are unchanged.
+    haystack: Arc<str>,
+    /// What the haystack was made from: the deal's, client's and owner's last changes.
+    stamp: (DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    /// Position of the client in `Workspace::clients`.
+    client: Option<usize>,
+    /// The earliest open task's due time.
+    next_due: Option<DateTime<Utc>>,
+    /// The last time a task was created or done.
+    last_task: Option<DateTime<Utc>>,
+}
+
+/// The shown pipeline's deals, rebuilt when the data changes (not on each
+/// keystroke in the search box).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct BoardIndex {
+    columns: Vec<Stage>,
+    entries: Vec<Entry>,
+}
+
+fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
+    let Some(pipeline) = ws.current_pipeline() else {
+        return BoardIndex::default();
+    };
+    let columns: Vec<Stage> = pipeline
+        .stages
+        .iter()
+        .filter(|s| s.kind.is_column())
+        .cloned()
+        .collect();
+    let clients: HashMap<Id, usize> = ws
+        .clients
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    let owners: HashMap<Id, &crate::domain::Salesperson> =
+        ws.salespeople.iter().map(|s| (s.id, s)).collect();
+    // Haystacks from the previous index, by deal, to reuse when nothing they
+    // were made from changed.
+    let reusable: HashMap<Id, &Entry> = previous
+        .map(|p| {
+            p.entries
+                .iter()
+                .filter_map(|e| ws.deals.get(e.deal).map(|d| (d.id, e)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let currency = &ws.settings.currency;
+    let mut entries = Vec::new();
+    let mut by_id: HashMap<Id, usize> = HashMap::new();
+    for (i, d) in ws.deals.iter().enumerate() {
+        if d.pipeline_id != pipeline.id {
+            continue;
+        }
+        let column = columns.iter().position(|c| c.id == d.stage_id);
+        let in_column = |c: Option<usize>| c.map(Place::Column);
+        let place = match d.outcome {
+            // A won deal in post-sale care stays on the board.
+            Outcome::Won => match column {
+                Some(c) if columns[c].kind == StageKind::PostSale => Place::Column(c),
+                _ => Place::Won,
+            },
+            Outcome::Lost => Place::Lost,
+            Outcome::Open | Outcome::Maybe => match in_column(column) {
+                Some(p) => p,
+                None => continue,
+            },
+        };
+        let client = d.client_id.and_then(|c| clients.get(&c).copied());
+        let client_record = client.map(|c| &ws.clients[c]);
+        let owner = owners.get(&d.owner_id).copied();
+        let stamp = (
+            d.updated_at,
+            client_record.map(|c| c.updated_at),
+            owner.map(|o| o.updated_at),
+        );
+        let haystack = match reusable.get(&d.id) {
+            Some(e) if e.stamp == stamp => e.haystack.clone(),
+            _ => {
+                let mut text = d.title.to_lowercase();
+                for name in [
+                    client_record.map(|c| c.name.as_str()),
+                    owner.map(|o| o.name.as_str()),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    text.push('\n');
+                    text.push_str(&name.to_lowercase());
+                }
+                Arc::from(text)
+            }
+        };
+        let same_currency = &d.value.currency == currency;
+        by_id.insert(d.id, entries.len());
+        entries.push(Entry {
+            deal: i,
+            place,
+            owner: d.owner_id,
+            value: if same_currency { d.value.minor } else { 0 },
+            other_currency: !same_currency,
+            haystack,
+            stamp,
+            client,
+            next_due: None,
+            last_task: None,
+        });
+    }
+    for t in &ws.tasks {
+        let Some(e) = by_id.get(&t.deal_id).map(|i| &mut entries[*i]) else {
+            continue;
+        };
+        if t.done_at.is_none() {
+            e.next_due = Some(e.next_due.map_or(t.due, |d| d.min(t.due)));
+        }
+        let latest = t.done_at.map_or(t.created_at, |d| d.max(t.created_at));
+        e.last_task = Some(e.last_task.map_or(latest, |l| l.max(latest)));
+    }
+    BoardIndex { columns, entries }
+}
+
+/// A column after the filters: which entries, and their totals.
 #[derive(Clone, Debug, PartialEq)]
 struct ColumnModel {
     stage: Stage,
-    cards: Vec<Card>,
+    entries: Vec<usize>,
     total: i64,
     weighted: i64,
     other_currency: usize,
@@ -46,8 +193,7 @@ struct ColumnModel {
 /// Closed deals (won or lost), kept off the columns.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct ClosedModel {
-    stage_id: Option<Id>,
-    cards: Vec<Card>,
+    entries: Vec<usize>,
     total: i64,
 }
 
@@ -58,118 +204,83 @@ struct BoardModel {
     lost: ClosedModel,
 }
 
-fn matches_search(card: &Card, needle: &str) -> bool {
-    needle.is_empty()
-        || card.title.to_lowercase().contains(needle)
-        || card
-            .client
-            .as_ref()
-            .is_some_and(|c| c.to_lowercase().contains(needle))
-        || card.owner.to_lowercase().contains(needle)
-}
-
-fn board_model(ws: &Workspace, owner: Option<Id>, search: &str, now: DateTime<Utc>) -> BoardModel {
-    let Some(pipeline) = ws.current_pipeline() else {
-        return BoardModel::default();
-    };
+fn board_model(index: &BoardIndex, owner: Option<Id>, search: &str) -> BoardModel {
     let needle = search.trim().to_lowercase();
-    let currency = &ws.settings.currency;
-    let mut tasks: HashMap<Id, Vec<&Task>> = HashMap::new();
-    for t in &ws.tasks {
-        tasks.entry(t.deal_id).or_default().push(t);
-    }
-    let clients: HashMap<Id, (&str, Option<Rank>)> = ws
-        .clients
-        .iter()
-        .map(|c| {
-            (
-                c.id,
-                (c.name.as_str(), client_score(c.rating).map(|s| s.rank)),
-            )
-        })
-        .collect();
-    let owners: HashMap<Id, &str> = ws
-        .salespeople
-        .iter()
-        .map(|s| (s.id, s.name.as_str()))
-        .collect();
     let mut model = BoardModel {
-        columns: pipeline
-            .stages
+        columns: index
+            .columns
             .iter()
-            .filter(|s| s.kind.is_column())
             .map(|s| ColumnModel {
                 stage: s.clone(),
-                cards: Vec::new(),
+                entries: Vec::new(),
                 total: 0,
                 weighted: 0,
                 other_currency: 0,
             })
             .collect(),
-        won: ClosedModel {
-            stage_id: pipeline.first_of_kind(StageKind::Won).map(|s| s.id),
-            ..ClosedModel::default()
-        },
-        lost: ClosedModel {
-            stage_id: pipeline.first_of_kind(StageKind::Lost).map(|s| s.id),
-            ..ClosedModel::default()
-        },
+        ..BoardModel::default()
     };
-    let no_tasks = Vec::new();
-    for d in ws.deals.iter().filter(|d| d.pipeline_id == pipeline.id) {
-        if owner.is_some_and(|o| d.owner_id != o) {
+    for (i, e) in index.entries.iter().enumerate() {
+        if owner.is_some_and(|o| e.owner != o) || !e.haystack.contains(&needle) {
             continue;
         }
-        let deal_tasks = tasks.get(&d.id).unwrap_or(&no_tasks);
-        let next_due = deal_tasks
-            .iter()
-            .filter(|t| t.done_at.is_none())
-            .map(|t| t.due)
-            .min();
-        let client = d.client_id.and_then(|c| clients.get(&c));
-        let card = Card {
-            id: d.id,
-            title: d.title.clone(),
-            client: client.map(|c| c.0.to_string()),
-            value: d.value.clone(),
-            owner: owners.get(&d.owner_id).copied().unwrap_or("").to_string(),
-            next_due,
-            overdue: next_due.is_some_and(|due| due < now),
-            rank: client.and_then(|c| c.1),
-            idle: is_idle(d, Some(pipeline), deal_tasks, now),
-            maybe: d.outcome == Outcome::Maybe,
-        };
-        if !matches_search(&card, &needle) {
-            continue;
-        }
-        let same_currency = &d.value.currency == currency;
-        let value = if same_currency { d.value.minor } else { 0 };
-        let column = model.columns.iter_mut().find(|c| c.stage.id == d.stage_id);
-        match (d.outcome, column) {
-            (Outcome::Won, Some(col)) if col.stage.kind == StageKind::PostSale => {
-                col.total += value;
-                col.weighted += weighted(value, col.stage.probability);
-                col.other_currency += usize::from(!same_currency);
-                col.cards.push(card);
+        match e.place {
+            Place::Column(c) => {
+                let col = &mut model.columns[c];
+                col.entries.push(i);
+                col.total += e.value;
+                col.weighted += weighted(e.value, col.stage.probability);
+                col.other_currency += usize::from(e.other_currency);
             }
-            (Outcome::Won, _) => {
-                model.won.total += value;
-                model.won.cards.push(card);
+            Place::Won => {
+                model.won.entries.push(i);
+                model.won.total += e.value;
             }
-            (Outcome::Lost, _) => {
-                model.lost.total += value;
-                model.lost.cards.push(card);
+            Place::Lost => {
+                model.lost.entries.push(i);
+                model.lost.total += e.value;
             }
-            (_, Some(col)) => {
-                col.total += value;
-                col.weighted += weighted(value, col.stage.probability);
-                col.other_currency += usize::from(!same_currency);
-                col.cards.push(card);
-            }
-            (_, None) => {}
         }
     }
     model
+}
+
+/// The cards of `entries` (only those shown), at `now`.
+fn cards(
+    ws: &Workspace,
+    index: &BoardIndex,
+    entries: &[usize],
+    now: DateTime<Utc>,
+    locale: Locale,
+) -> Vec<Card> {
+    entries
+        .iter()
+        .filter_map(|i| {
+            let e = index.entries.get(*i)?;
+            let d = ws.deals.get(e.deal)?;
+            let client = e.client.and_then(|c| ws.clients.get(c));
+            let idle_days = match e.place {
+                Place::Column(c) => index.columns.get(c).and_then(|s| s.idle_days),
+                _ => None,
+            };
+            Some(Card {
+                id: d.id,
+                title: d.title.clone(),
+                client: client.map(|c| c.name.clone()),
+                value: d.value.clone(),
+                owner: ws
+                    .salesperson(d.owner_id)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                next_due: e.next_due,
+                overdue: e.next_due.is_some_and(|due| due < now),
+                rank: client.and_then(|c| client_score(c.rating)).map(|s| s.rank),
+                idle: is_idle_after(d, idle_days, e.last_task, now),
+                maybe: d.outcome == Outcome::Maybe,
+                locale,
+            })
+        })
+        .collect()
 }
 
 /// Where a dragged or moved deal goes.
@@ -185,10 +296,10 @@ enum Target {
 struct BoardCtx {
     state: super::AppState,
     i18n: I18nContext<Locale>,
+    index: Memo<BoardIndex>,
     model: Memo<BoardModel>,
     open_menu: RwSignal<Option<Id>>,
     lost_for: RwSignal<Option<Id>>,
-    dragging: RwSignal<Option<Id>>,
 }
 
 fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
@@ -245,18 +356,20 @@ pub fn Board() -> impl IntoView {
     let state = use_app();
     let owner = state.board_owner;
     let search = state.board_search;
+    let index = Memo::new(move |previous: Option<&BoardIndex>| {
+        state.workspace.with(|ws| board_index(ws, previous))
+    });
     let model = Memo::new(move |_| {
-        let now = state.now.get();
         let owner = owner.get();
-        search.with(|s| state.workspace.with(|ws| board_model(ws, owner, s, now)))
+        search.with(|s| index.with(|ix| board_model(ix, owner, s)))
     });
     let ctx = BoardCtx {
         state,
         i18n,
+        index,
         model,
         open_menu: RwSignal::new(None),
         lost_for: RwSignal::new(None),
-        dragging: RwSignal::new(None),
     };
     provide_context(ctx);
     let new_deal = RwSignal::new(false);
@@ -378,20 +491,27 @@ fn Column(stage: Stage) -> impl IntoView {
             m.columns
                 .iter()
                 .find(|c| c.stage.id == stage_id)
-                .map(|c| (c.cards.len(), c.total, c.weighted, c.other_currency))
+                .map(|c| (c.entries.len(), c.total, c.weighted, c.other_currency))
                 .unwrap_or_default()
         })
     });
-    let cards = move || {
+    let shown = Memo::new(move |_| {
         let n = limit.get();
+        let now = state.now.get();
+        let locale = i18n.get_locale();
         ctx.model.with(|m| {
-            m.columns
-                .iter()
-                .find(|c| c.stage.id == stage_id)
-                .map(|c| c.cards.iter().take(n).cloned().collect::<Vec<_>>())
-                .unwrap_or_default()
+            let Some(col) = m.columns.iter().find(|c| c.stage.id == stage_id) else {
+                return Vec::new();
+            };
+            let visible = &col.entries[..col.entries.len().min(n)];
+            ctx.index.with(|ix| {
+                state
+                    .workspace
+                    .with(|ws| cards(ws, ix, visible, now, locale))
+            })
         })
-    };
+    });
+    let cards = move || shown.get();
     let currency = move || state.workspace.with(|ws| ws.settings.currency.clone());
     let stats = move || {
         let (count, total, weighted, other) = column.get();
@@ -462,6 +582,9 @@ fn neighbours(model: &BoardModel, stage_id: Id) -> (Option<Id>, Option<Id>) {
     (i.checked_sub(1).map(|j| ids[j]), ids.get(i + 1).copied())
 }
 
+/// One card. Its texts are computed once, in the language of the moment
+/// (the card is keyed by the locale too, so a switch redraws it): a board
+/// shows hundreds of cards, and each live binding costs time to create.
 #[component]
 fn CardView(card: Card, stage_id: Id) -> impl IntoView {
     let i18n = use_i18n();
@@ -485,68 +608,67 @@ fn CardView(card: Card, stage_id: Id) -> impl IntoView {
         }
     };
     let menu_open = move || ctx.open_menu.get() == Some(id);
-    let locale = move || i18n.get_locale();
-    let value = card.value.clone();
-    let title = card.title.clone();
-    let title_for_menu = card.title.clone();
     let due = card.next_due.map(|due| {
-        let overdue = card.overdue;
-        view! {
-            <span class="card-due" class:overdue=overdue>
-                {move || {
-                    let when = format::date_time(due);
-                    if overdue {
-                        tf!(i18n, board.overdue, when = when).to_string()
-                    } else {
-                        tf!(i18n, board.next_task, when = when).to_string()
-                    }
-                }}
-            </span>
-        }
+        let when = format::date_time(due);
+        let text = if card.overdue {
+            tf!(i18n, board.overdue, when = when)
+        } else {
+            tf!(i18n, board.next_task, when = when)
+        };
+        view! { <span class="card-due" class:overdue=card.overdue>{text}</span> }
     });
+    let rank = card.rank.map(|r| {
+        let text = tf!(i18n, board.rank, rank = r);
+        view! { <span class=format!("badge rank rank-{r}")>{text}</span> }
+    });
+    let idle = card
+        .idle
+        .then(|| view! { <span class="badge idle">{t_string!(i18n, board.idle)}</span> });
+    let maybe = card
+        .maybe
+        .then(|| view! { <span class="badge maybe">{t_string!(i18n, outcome.maybe)}</span> });
+    let set_dragging = |ev: &ev::DragEvent, on: bool| {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            let _ = if on {
+                el.class_list().add_1("dragging")
+            } else {
+                el.class_list().remove_1("dragging")
+            };
+        }
+    };
     view! {
         <li class="card-item">
             <article
                 class="card"
-                class:dragging=move || ctx.dragging.get() == Some(id)
                 draggable="true"
-                aria-label=title.clone()
+                aria-label=card.title.clone()
                 on:dragstart=move |ev: ev::DragEvent| {
                     if let Some(dt) = ev.data_transfer() {
                         let _ = dt.set_data("text/plain", &id.to_string());
                         dt.set_effect_allowed("move");
                     }
-                    ctx.dragging.set(Some(id));
+                    set_dragging(&ev, true);
                 }
-                on:dragend=move |_| ctx.dragging.set(None)
+                on:dragend=move |ev: ev::DragEvent| set_dragging(&ev, false)
                 on:keydown=on_keydown
             >
                 <a class="card-title" id=format!("card-link-{id}") href=Route::Deal(id).hash()>
-                    {title.clone()}
+                    {card.title.clone()}
                 </a>
                 {card.client.clone().map(|c| view! { <span class="card-client">{c}</span> })}
-                <span class="card-value">{move || format::money_of(locale(), &value)}</span>
+                <span class="card-value">{format::money_of(card.locale, &card.value)}</span>
                 <span class="card-owner muted small">{card.owner.clone()}</span>
                 {due}
-                <span class="card-flags">
-                    {card.rank.map(|r| {
-                        view! {
-                            <span
-                                class=format!("badge rank rank-{r}")
-                                title=move || tf!(i18n, board.rank, rank = r.to_string()).to_string()
-                            >
-                                {move || tf!(i18n, board.rank, rank = r.to_string()).to_string()}
-                            </span>
-                        }
-                    })}
-                    {card.idle.then(|| view! { <span class="badge idle">{t!(i18n, board.idle)}</span> })}
-                    {card.maybe.then(|| view! { <span class="badge maybe">{t!(i18n, outcome.maybe)}</span> })}
-                </span>
+                <span class="card-flags">{rank} {idle} {maybe}</span>
                 <button
                     class="card-menu-button icon-button"
                     aria-haspopup="menu"
                     aria-expanded=move || menu_open().to_string()
-                    aria-label=move || tf!(i18n, board.actions_for, title = title_for_menu.clone()).to_string()
+                    aria-label=tf!(i18n, board.actions_for, title = card.title)
                     on:click=move |_| {
                         ctx.open_menu.update(|m| *m = if *m == Some(id) { None } else { Some(id) })
                     }
@@ -643,13 +765,20 @@ fn ClosedZone(won: bool) -> impl IntoView {
     let zone = Memo::new(move |_| {
         ctx.model.with(|m| {
             let z = if won { &m.won } else { &m.lost };
-            (z.cards.len(), z.total)
+            (z.entries.len(), z.total)
         })
     });
     let cards = move || {
+        let now = state.now.get();
+        let locale = i18n.get_locale();
         ctx.model.with(|m| {
             let z = if won { &m.won } else { &m.lost };
-            z.cards.iter().take(PAGE).cloned().collect::<Vec<_>>()
+            let visible = &z.entries[..z.entries.len().min(PAGE)];
+            ctx.index.with(|ix| {
+                state
+                    .workspace
+                    .with(|ws| cards(ws, ix, visible, now, locale))
+            })
         })
     };
     let title = move || {
