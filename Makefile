@@ -41,17 +41,17 @@ tools-test:
 BENCH_DIR := target/bench
 DOMAIN_SOURCES := $(wildcard src/domain/*.rs) examples/bench_data.rs Cargo.lock
 
-bench: tools-test build $(BENCH_DIR)/1k.stored $(BENCH_DIR)/10k.stored $(BENCH_DIR)/scale.stored
+bench: tools-test build $(BENCH_DIR)/1k.layout.json $(BENCH_DIR)/10k.layout.json $(BENCH_DIR)/scale.layout.json
 	CHROMIUM_PATH="$$(scripts/tools.sh chromium-path)" node bench/run.mjs dist $(BENCH_DIR)
 
-$(BENCH_DIR)/1k.stored: $(DOMAIN_SOURCES)
+$(BENCH_DIR)/1k.layout.json: $(DOMAIN_SOURCES)
 	mkdir -p $(BENCH_DIR)
 	cargo run --quiet --example bench_data -- 1000 1666 $(BENCH_DIR)/1k
 
-$(BENCH_DIR)/10k.stored: $(DOMAIN_SOURCES)
+$(BENCH_DIR)/10k.layout.json: $(DOMAIN_SOURCES)
 	mkdir -p $(BENCH_DIR)
 	cargo run --quiet --example bench_data -- 10000 16666 $(BENCH_DIR)/10k
 
-$(BENCH_DIR)/scale.stored: $(DOMAIN_SOURCES)
+$(BENCH_DIR)/scale.layout.json: $(DOMAIN_SOURCES)
 	mkdir -p $(BENCH_DIR)
 	cargo run --quiet --example bench_data -- 10000 50000 $(BENCH_DIR)/scale

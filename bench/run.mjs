@@ -110,12 +110,12 @@ try {
 
   // 2. Cold load with 1 000 deals, and the floor on the same data.
   {
-    const stored = readFileSync(join(dataDir, "1k.stored"), "utf8");
+    const stored = JSON.parse(readFileSync(join(dataDir, "1k.layout.json"), "utf8"));
     const plain = readFileSync(join(dataDir, "1k.json"), "utf8");
     const app = [];
     const floor = [];
     for (let i = 0; i < runs; i++) {
-      const opened = await contextWith({ [KEY]: stored, "bench.floor": plain });
+      const opened = await contextWith({ ...stored, "bench.floor": plain });
       const page = await openBoard(opened);
       app.push(await page.evaluate(() => window.__boardReady));
       await page.goto(base + "floor.html");
@@ -130,8 +130,8 @@ try {
 
   // 3 and 4. Moving a deal and typing a search with 10 000 deals.
   {
-    const stored = readFileSync(join(dataDir, "10k.stored"), "utf8");
-    const opened = await contextWith({ [KEY]: stored });
+    const stored = JSON.parse(readFileSync(join(dataDir, "10k.layout.json"), "utf8"));
+    const opened = await contextWith(stored);
     const page = await openBoard(opened);
     await page.evaluate((key) => {
       window.__paint = [];
@@ -150,13 +150,14 @@ try {
       const setItem = Storage.prototype.setItem;
       Storage.prototype.setItem = function (k, v) {
         const result = setItem.call(this, k, v);
+        // Every save ends by writing its revision token: persisted then.
         if (k === key && pending !== null) {
           window.__persist.push(performance.now() - pending);
           pending = null;
         }
         return result;
       };
-    }, KEY);
+    }, "pipeline-crm.revision");
     const first = page.locator('section[aria-label="Pipeline board"] article a').first();
     const title = await first.textContent();
     await first.focus();
@@ -186,7 +187,7 @@ try {
 
   // 5. 10 000 deals and 50 000 tasks: size in localStorage, and load time.
   {
-    const stored = readFileSync(join(dataDir, "scale.stored"), "utf8");
+    const stored = JSON.parse(readFileSync(join(dataDir, "scale.layout.json"), "utf8"));
     const plainBytes = readFileSync(join(dataDir, "scale.json")).length;
     // The quota measured, not assumed: the longest value this origin may store.
     const quotaContext = await browser.newContext();
@@ -208,7 +209,7 @@ try {
       return lo;
     });
     await quotaContext.close();
-    const chars = [...stored].length;
+    const chars = Object.entries(stored).reduce((n, [k, v]) => n + k.length + v.length, 0);
     figure("scale_stored_chars", chars, "characters", {
       utf16_bytes: chars * 2,
       plain_json_bytes: plainBytes,
@@ -217,7 +218,7 @@ try {
     });
     const loads = [];
     for (let i = 0; i < Math.min(runs, 3); i++) {
-      const opened = await contextWith({ [KEY]: stored });
+      const opened = await contextWith(stored);
       const page = await openBoard(opened);
       loads.push(await page.evaluate(() => window.__boardReady));
       await opened.context.close();

@@ -1,13 +1,13 @@
 //! Writes the seeded workspaces the benchmark loads (see `make bench`):
 //! `cargo run --example bench_data -- <deals> <tasks> <out-prefix>` writes
-//! `<out-prefix>.stored` (the packed form the app keeps in localStorage) and
-//! `<out-prefix>.json` (plain JSON, for the floor page).
+//! `<out-prefix>.layout.json` (every localStorage key and value as the app
+//! stores the workspace) and `<out-prefix>.json` (plain JSON, for the floor page).
 
 use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use pipeline_crm::domain::demo::{sample_workspace, SampleSize};
-use pipeline_crm::domain::packing::pack;
+use pipeline_crm::domain::layout::plan;
 use pipeline_crm::domain::StagePreset;
 
 fn main() {
@@ -39,13 +39,25 @@ fn main() {
         now,
     );
     let json = serde_json::to_string(&ws).expect("serialises");
-    let stored = pack(&json);
+    let layout: std::collections::BTreeMap<String, String> = plan(&ws, &Default::default())
+        .writes
+        .into_iter()
+        .map(|w| (w.key, w.value))
+        .collect();
+    let stored: usize = layout
+        .iter()
+        .map(|(k, v)| k.chars().count() + v.chars().count())
+        .sum();
     std::fs::write(format!("{out}.json"), &json).expect("writes");
-    std::fs::write(format!("{out}.stored"), &stored).expect("writes");
+    std::fs::write(
+        format!("{out}.layout.json"),
+        serde_json::to_string(&layout).expect("serialises"),
+    )
+    .expect("writes");
     eprintln!(
-        "{out}: {deals} deals, {tasks} tasks; JSON {} bytes, stored {} characters; {:?}",
+        "{out}: {deals} deals, {tasks} tasks; JSON {} bytes, stored {stored} characters in {} keys; {:?}",
         json.len(),
-        stored.chars().count(),
+        layout.len(),
         started.elapsed()
     );
 }

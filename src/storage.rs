@@ -9,18 +9,21 @@
 //! full quota (`QuotaExceededError`, `NS_ERROR_DOM_QUOTA_REACHED`, legacy
 //! code 22) from other failures in the second.
 //!
-//! Stored data is packed (see [`crate::domain::packing`]) so that a large
-//! workspace fits the browser's quota; plain JSON from earlier builds still reads.
+//! The workspace is stored in shards, each packed (see
+//! [`crate::domain::layout`] and [`crate::domain::packing`]): a save writes
+//! only the shards whose records changed. A whole workspace under the meta
+//! key, as earlier builds wrote it, still reads.
 //!
-//! Two tabs: every save carries a fresh revision token. Before writing, a tab
-//! compares the stored token with the one its data came from; when another
-//! tab wrote in between, it merges the stored copy into its own record by
-//! record (the newer `updated_at` wins, deletions are remembered) and writes
-//! the result, so a stale tab never overwrites newer records or brings back
-//! deleted ones. Tabs also merge each other's saves as they happen (the
-//! `storage` event). When two tabs change the *same* record, the later change
-//! wins as a whole.
+//! Two tabs: every save ends with a fresh revision token. Tabs take in each
+//! other's saved shards as the `storage` events arrive, merging record by
+//! record (the newer `updated_at` wins; deletions are remembered). Before
+//! writing, a tab compares the stored token with the one its data includes;
+//! when it missed a save, it merges the whole stored workspace into its own
+//! and writes everything, so a stale tab never overwrites newer records or
+//! brings back deleted ones. When two tabs change the *same* record, the
+//! later change wins as a whole.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -29,11 +32,15 @@ use wasm_bindgen::JsCast;
 
 use crate::domain::exchange::merge;
 use crate::domain::format::{declared_version_of_text, read_workspace_text, FormatError};
-use crate::domain::packing::{pack, unpack};
+use crate::domain::layout::{
+    assemble, fingerprint_of_partial, fingerprints, is_layout, layout_keys, parse_shard_key,
+    partial, plan, Plan, META_KEY,
+};
+use crate::domain::packing::unpack;
 use crate::domain::{Id, Workspace, FORMAT_VERSION};
 
-/// The localStorage key holding the workspace.
-pub const WORKSPACE_KEY: &str = "pipeline-crm.workspace";
+/// The localStorage key of the meta value (and of the whole workspace in earlier builds).
+pub const WORKSPACE_KEY: &str = META_KEY;
 /// The key holding the token of the last save (see the module notes).
 pub const REVISION_KEY: &str = "pipeline-crm.revision";
 /// The key holding the chosen language.
@@ -91,6 +98,17 @@ pub fn unreadable_data() -> Option<String> {
     get(UNREADABLE_KEY)
 }
 
+/// The stored workspace in the current format, from the meta value's JSON
+/// (reading its shards) or, for earlier builds, the whole workspace in it.
+fn read_current(json: &str) -> Option<Workspace> {
+    if is_layout(json) {
+        assemble(json, get).ok()
+    } else {
+        serde_json::from_str::<Workspace>(json).ok()
+    }
+    .filter(|ws| ws.format_version == FORMAT_VERSION)
+}
+
 /// Reads the stored workspace. An older version is migrated and the data as
 /// it was is kept under [`pre_migration_key`]; unreadable data is kept under
 /// [`UNREADABLE_KEY`]. Nothing stored is ever overwritten here.
@@ -98,30 +116,38 @@ pub fn load(now: DateTime<Utc>, owner: &str, ids: impl FnMut() -> Id) -> Loaded 
     let Some(raw) = get(WORKSPACE_KEY) else {
         return Loaded::Empty;
     };
+    let unreadable = |e: FormatError| {
+        keep_unreadable(&raw);
+        Loaded::Unreadable(e)
+    };
     let json = match unpack(&raw) {
         Ok(json) => json,
-        Err(e) => {
-            keep_unreadable(&raw);
-            return Loaded::Unreadable(FormatError::NotJson(e.to_string()));
-        }
+        Err(e) => return unreadable(FormatError::NotJson(e.to_string())),
     };
     let version = match declared_version_of_text(&json) {
         Ok(v) => v,
-        Err(e) => {
-            keep_unreadable(&raw);
-            return Loaded::Unreadable(e);
-        }
+        Err(e) => return unreadable(e),
     };
     if version > FORMAT_VERSION {
         // Fields this version does not know are skipped; if the rest reads,
         // the user can still see (not change) their data.
-        let workspace = serde_json::from_str(&json).ok();
+        let workspace = if is_layout(&json) {
+            assemble(&json, get).ok()
+        } else {
+            serde_json::from_str(&json).ok()
+        };
         if workspace.is_none() {
             keep_unreadable(&raw);
         }
         return Loaded::Newer {
             found: version,
             workspace,
+        };
+    }
+    if is_layout(&json) {
+        return match assemble(&json, get) {
+            Ok(ws) => Loaded::Workspace(ws),
+            Err(e) => unreadable(e),
         };
     }
     match read_workspace_text(&json, now, owner, ids) {
@@ -133,10 +159,7 @@ pub fn load(now: DateTime<Utc>, owner: &str, ids: impl FnMut() -> Id) -> Loaded 
             }
             Loaded::Workspace(workspace)
         }
-        Err(e) => {
-            keep_unreadable(&raw);
-            Loaded::Unreadable(e)
-        }
+        Err(e) => unreadable(e),
     }
 }
 
@@ -172,21 +195,13 @@ fn is_quota_error(error: &wasm_bindgen::JsValue) -> bool {
     })
 }
 
-/// Another tab's stored workspace, when it is readable in the current format.
-fn read_stored(raw: &str) -> Option<Workspace> {
-    unpack(raw)
-        .ok()
-        .and_then(|json| serde_json::from_str::<Workspace>(&json).ok())
-        .filter(|ws| ws.format_version == FORMAT_VERSION)
-}
-
 fn new_revision() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-/// Saves the workspace shortly after each change, and at once when the page
-/// is hidden or closed, so a pending change is never lost; merges other
-/// tabs' saves (see the module notes).
+/// Saves the workspace right after each change is painted, and at once when
+/// the page is hidden or closed, so a pending change is never lost; takes in
+/// other tabs' saves (see the module notes).
 #[derive(Clone, Copy)]
 pub struct Autosave {
     workspace: RwSignal<Workspace>,
@@ -194,6 +209,8 @@ pub struct Autosave {
     pending: StoredValue<Option<TimeoutHandle>>,
     /// The revision our data includes.
     revision: StoredValue<Option<String>>,
+    /// What each stored key holds, as far as we know (see [`Plan::fingerprints`]).
+    stored: StoredValue<HashMap<String, u64>>,
     /// The problem with the last save, if it failed.
     pub problem: RwSignal<Option<SaveProblem>>,
     /// Set when the app must not write (data from a newer version is open), with why.
@@ -201,13 +218,24 @@ pub struct Autosave {
 }
 
 impl Autosave {
-    /// Autosave for `workspace`, writing only while `enabled` (after the initial load).
+    /// Autosave for `workspace` as just loaded, writing only while `enabled`
+    /// (after the initial load).
     pub fn new(workspace: RwSignal<Workspace>, enabled: RwSignal<bool>) -> Self {
+        let stored = if get(WORKSPACE_KEY)
+            .and_then(|raw| unpack(&raw).ok().map(|j| is_layout(&j)))
+            .unwrap_or(false)
+        {
+            // What was just read is what is stored.
+            workspace.with_untracked(fingerprints)
+        } else {
+            HashMap::new()
+        };
         let autosave = Autosave {
             workspace,
             enabled,
             pending: StoredValue::new(None),
             revision: StoredValue::new(get(REVISION_KEY)),
+            stored: StoredValue::new(stored),
             problem: RwSignal::new((!available()).then_some(SaveProblem::Unavailable)),
             read_only: RwSignal::new(None),
         };
@@ -221,8 +249,8 @@ impl Autosave {
             }
         });
         let _ = window_event_listener(leptos::ev::storage, move |ev| {
-            if ev.key().as_deref() == Some(WORKSPACE_KEY) {
-                autosave.take_in_other_tab(ev.new_value());
+            if let Some(key) = ev.key() {
+                autosave.take_in_other_tab(&key, ev.new_value());
             }
         });
         autosave
@@ -267,15 +295,16 @@ impl Autosave {
             self.set_problem(Some(SaveProblem::Unavailable));
             return;
         };
-        // Another tab saved since our data was read: take its records in first.
+        // Another tab saved and we missed it: take its records in first, and
+        // then write everything.
         let stored_revision = storage.get_item(REVISION_KEY).ok().flatten();
         if stored_revision.is_some() && stored_revision != self.revision.get_value() {
-            if let Some(theirs) = storage
+            let theirs = storage
                 .get_item(WORKSPACE_KEY)
                 .ok()
                 .flatten()
-                .and_then(|raw| read_stored(&raw))
-            {
+                .and_then(|raw| unpack(&raw).ok().and_then(|json| read_current(&json)));
+            if let Some(theirs) = theirs {
                 self.workspace.maybe_update(|ours| {
                     let (merged, _) = merge(ours, &theirs);
                     let changed = merged != *ours;
@@ -283,28 +312,74 @@ impl Autosave {
                     changed
                 });
             }
+            let keep_obsolete = get(WORKSPACE_KEY)
+                .and_then(|raw| unpack(&raw).ok().map(|j| j.into_owned()))
+                .and_then(|json| layout_keys(&json).ok())
+                .unwrap_or_default();
+            // Fingerprints unknown: every key is rewritten, the old ones removed.
+            self.stored
+                .set_value(keep_obsolete.into_iter().map(|k| (k, 0)).collect());
         }
-        let json = match self.workspace.with_untracked(serde_json::to_string) {
-            Ok(json) => pack(&json),
-            Err(e) => {
-                self.set_problem(Some(SaveProblem::Other(e.to_string())));
-                return;
-            }
-        };
-        let revision = new_revision();
-        let written = storage
-            .set_item(WORKSPACE_KEY, &json)
-            .and_then(|()| storage.set_item(REVISION_KEY, &revision));
-        match written {
+        let plan = self
+            .workspace
+            .with_untracked(|ws| self.stored.with_value(|s| plan(ws, s)));
+        match self.write(&storage, &plan) {
             Ok(()) => {
-                self.revision.set_value(Some(revision));
-                self.set_problem(None);
+                let revision = new_revision();
+                match storage.set_item(REVISION_KEY, &revision) {
+                    Ok(()) => {
+                        self.revision.set_value(Some(revision));
+                        self.set_problem(None);
+                    }
+                    Err(e) => self.fail(&e),
+                }
             }
-            Err(e) if is_quota_error(&e) => self.set_problem(Some(SaveProblem::QuotaExceeded)),
-            Err(e) => self.set_problem(Some(SaveProblem::Other(
-                e.as_string().unwrap_or_else(|| format!("{e:?}")),
-            ))),
+            Err(e) => self.fail(&e),
         }
+    }
+
+    /// Writes a plan's values, remembering each one written; the meta value
+    /// goes last, so a reader never sees it point to shards not yet written.
+    fn write(&self, storage: &web_sys::Storage, plan: &Plan) -> Result<(), wasm_bindgen::JsValue> {
+        let mut freed = false;
+        for w in &plan.writes {
+            let mut result = storage.set_item(&w.key, &w.value);
+            if result.as_ref().is_err_and(is_quota_error) && !freed && !plan.obsolete.is_empty() {
+                // Old shards of a family that changed its shard count take
+                // room; once the new ones are being written they can go.
+                self.remove_obsolete(storage, plan);
+                freed = true;
+                result = storage.set_item(&w.key, &w.value);
+            }
+            result?;
+            self.stored.update_value(|s| {
+                s.insert(w.key.clone(), w.fingerprint);
+            });
+        }
+        if !freed {
+            self.remove_obsolete(storage, plan);
+        }
+        Ok(())
+    }
+
+    fn remove_obsolete(&self, storage: &web_sys::Storage, plan: &Plan) {
+        for key in &plan.obsolete {
+            if key != WORKSPACE_KEY {
+                let _ = storage.remove_item(key);
+            }
+            self.stored.update_value(|s| {
+                s.remove(key);
+            });
+        }
+    }
+
+    fn fail(&self, e: &wasm_bindgen::JsValue) {
+        let problem = if is_quota_error(e) {
+            SaveProblem::QuotaExceeded
+        } else {
+            SaveProblem::Other(e.as_string().unwrap_or_else(|| format!("{e:?}")))
+        };
+        self.set_problem(Some(problem));
     }
 
     fn set_problem(&self, problem: Option<SaveProblem>) {
@@ -313,26 +388,51 @@ impl Autosave {
         }
     }
 
-    /// Another tab saved: merge its data into ours.
-    fn take_in_other_tab(&self, new_value: Option<String>) {
+    /// Another tab saved `key`: merge what it wrote into our data.
+    fn take_in_other_tab(&self, key: &str, new_value: Option<String>) {
         if !self.enabled.get_untracked() {
             return;
         }
-        let Some(theirs) = new_value.as_deref().and_then(read_stored) else {
+        if key == REVISION_KEY {
+            // That save's values arrived (and were merged) before its token.
+            self.revision.set_value(new_value);
             return;
-        };
-        let mut ours_differs = false;
+        }
+        if key != WORKSPACE_KEY && parse_shard_key(key).is_none() {
+            return;
+        }
+        let Some(raw) = new_value else { return };
+        let mut fingerprint = None;
         self.workspace.maybe_update(|ours| {
+            let Ok(theirs) = partial(key, &raw, ours) else {
+                return false;
+            };
             let (merged, _) = merge(ours, &theirs);
-            ours_differs = merged != theirs;
             let changed = merged != *ours;
             *ours = merged;
+            // What that key holds now: if our records there match it, there
+            // is nothing to write back.
+            fingerprint = fingerprint_of_partial(key, &theirs);
             changed
         });
-        self.revision.set_value(get(REVISION_KEY));
-        // Our own unsaved changes are still pending; anything else is saved.
-        if ours_differs && !self.is_pending() {
+        if let Some(fp) = fingerprint {
+            self.stored.update_value(|s| {
+                s.insert(key.to_string(), fp);
+            });
+        }
+        // Anything of ours that storage does not hold yet is saved as usual.
+        let ours_differ = self
+            .workspace
+            .with_untracked(|ws| self.stored.with_value(|s| shards_differ(ws, s)));
+        if ours_differ {
             self.schedule();
         }
     }
+}
+
+/// Whether any shard of `ws` differs from what `stored` says storage holds.
+fn shards_differ(ws: &Workspace, stored: &HashMap<String, u64>) -> bool {
+    fingerprints(ws)
+        .iter()
+        .any(|(k, fp)| k != WORKSPACE_KEY && stored.get(k) != Some(fp))
 }

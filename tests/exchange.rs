@@ -10,9 +10,10 @@ use pipeline_crm::domain::*;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+/// The demo workspace in canonical order, as exports write it.
 fn demo() -> Workspace {
     let names = StagePreset::TrainersProcess.stage_names();
-    sample_workspace(
+    let mut ws = sample_workspace(
         StagePreset::TrainersProcess,
         "Trainer's process",
         &names,
@@ -20,7 +21,9 @@ fn demo() -> Workspace {
         SampleSize::DEMO,
         7,
         at(2026, 3, 10, 9, 0),
-    )
+    );
+    ws.canonical();
+    ws
 }
 
 fn read(text: &str) -> Result<ImportFile, ImportError> {

@@ -345,7 +345,7 @@ pub fn sample_workspace(
                 input: TaskInput { kind, due, note },
             },
             // Booked a few days ahead, as people do.
-            created.max(due - Duration::days(3)),
+            created.max(due - Duration::days(3)).min(now),
         );
         if due < now && rng.below(3) > 0 {
             apply(

@@ -31,12 +31,16 @@ struct ExportFile<'a> {
 }
 
 /// The whole workspace as one JSON file.
+/// Records are written in the canonical order (see [`Workspace::canonical`]),
+/// so the same data always exports the same way.
 pub fn export_json(ws: &Workspace, now: DateTime<Utc>) -> String {
+    let mut ws = ws.clone();
+    ws.canonical();
     let file = ExportFile {
         app: APP_MARKER,
         format_version: ws.format_version,
         exported_at: now,
-        workspace: ws,
+        workspace: &ws,
     };
     serde_json::to_string_pretty(&file).unwrap_or_default()
 }

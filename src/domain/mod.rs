@@ -7,6 +7,7 @@ mod command;
 pub mod demo;
 pub mod exchange;
 pub mod format;
+pub mod layout;
 pub mod links;
 pub mod metrics;
 mod model;

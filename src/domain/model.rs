@@ -528,6 +528,15 @@ impl Workspace {
             .filter(move |d| d.client_id == Some(client_id))
     }
 
+    /// Puts records in a canonical order, the one storage gives back: by
+    /// creation (deletion for tombstones), then id.
+    pub fn canonical(&mut self) {
+        self.deals.sort_by_key(|d| (d.created_at, d.id));
+        self.clients.sort_by_key(|c| (c.created_at, c.id));
+        self.tasks.sort_by_key(|t| (t.created_at, t.id));
+        self.tombstones.sort_by_key(|t| (t.deleted_at, t.id));
+    }
+
     /// Whether any record (of any kind) has this id.
     pub fn id_in_use(&self, id: Id) -> bool {
         self.deals.iter().any(|d| d.id == id)

@@ -60,6 +60,10 @@ fn from_chars(text: &str, len: usize) -> Result<Vec<u8>, PackError> {
     let mut acc: u32 = 0;
     let mut bits = 0;
     for c in text.chars() {
+        if out.len() == len {
+            // More characters than the length accounts for.
+            return Err(PackError::Damaged);
+        }
         let v = (c as u32)
             .checked_sub(BASE)
             .filter(|v| *v <= 0x7FFF)

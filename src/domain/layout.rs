@@ -1,0 +1,481 @@
+//! How a workspace is laid out in localStorage: a small "meta" value
+//! (settings, pipelines, salespeople, and how many shards each family has)
+//! and the deals, tasks, clients and deletion markers spread over shards by
+//! id. A save rewrites only the shards whose records changed, so saving after
+//! moving one deal costs a shard, not the whole workspace.
+//!
+//! Every value is packed (see [`super::packing`]). This module is pure: the
+//! caller reads and writes the keys.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::format::FormatError;
+use super::model::*;
+use super::packing::{pack, unpack};
+
+/// The key of the meta value (the same key older builds kept the whole workspace under).
+pub const META_KEY: &str = "pipeline-crm.workspace";
+/// The layout version written in the meta value.
+pub const LAYOUT_VERSION: u32 = 1;
+/// About this many records go in one shard.
+pub const RECORDS_PER_SHARD: usize = 256;
+
+/// A kind of record stored in shards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// Deals.
+    Deals,
+    /// Tasks.
+    Tasks,
+    /// Clients.
+    Clients,
+    /// Deletion markers.
+    Tombstones,
+}
+
+impl Family {
+    /// All families.
+    pub const ALL: [Family; 4] = [
+        Family::Deals,
+        Family::Tasks,
+        Family::Clients,
+        Family::Tombstones,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Family::Deals => "deals",
+            Family::Tasks => "tasks",
+            Family::Clients => "clients",
+            Family::Tombstones => "tombstones",
+        }
+    }
+}
+
+/// How many shards each family has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardCounts {
+    /// Deal shards.
+    pub deals: u32,
+    /// Task shards.
+    pub tasks: u32,
+    /// Client shards.
+    pub clients: u32,
+    /// Deletion-marker shards.
+    pub tombstones: u32,
+}
+
+impl ShardCounts {
+    /// The count of one family.
+    pub fn of(&self, family: Family) -> u32 {
+        match family {
+            Family::Deals => self.deals,
+            Family::Tasks => self.tasks,
+            Family::Clients => self.clients,
+            Family::Tombstones => self.tombstones,
+        }
+    }
+}
+
+/// The number of shards for `records` records: a power of two giving about
+/// [`RECORDS_PER_SHARD`] each, at most 1024. It only changes when a family
+/// doubles or halves, so records rarely move between shards.
+pub fn shard_count(records: usize) -> u32 {
+    (records
+        .div_ceil(RECORDS_PER_SHARD)
+        .max(1)
+        .next_power_of_two() as u32)
+        .min(1024)
+}
+
+/// The shard a record goes to (ids are random, so shards fill evenly).
+pub fn shard_of(id: Id, count: u32) -> u32 {
+    (id.as_u128() as u32) % count.max(1)
+}
+
+/// The key of shard `index` of `count` in `family`.
+pub fn shard_key(family: Family, count: u32, index: u32) -> String {
+    format!("pipeline-crm.{}.{count}.{index}", family.name())
+}
+
+/// Which family and shard a storage key holds, if it is a shard key.
+pub fn parse_shard_key(key: &str) -> Option<(Family, u32, u32)> {
+    let rest = key.strip_prefix("pipeline-crm.")?;
+    let mut parts = rest.split('.');
+    let family = match parts.next()? {
+        "deals" => Family::Deals,
+        "tasks" => Family::Tasks,
+        "clients" => Family::Clients,
+        "tombstones" => Family::Tombstones,
+        _ => return None,
+    };
+    let count = parts.next()?.parse().ok()?;
+    let index = parts.next()?.parse().ok()?;
+    parts.next().is_none().then_some((family, count, index))
+}
+
+/// The meta value: everything but the sharded families.
+#[derive(Serialize, Deserialize)]
+struct Meta<S, P, Sp> {
+    format_version: u32,
+    layout: u32,
+    settings: S,
+    pipelines: P,
+    salespeople: Sp,
+    shards: ShardCounts,
+}
+
+/// Whether the (unpacked) JSON of the meta key is a sharded layout rather
+/// than a whole workspace from an older build.
+pub fn is_layout(json: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Probe {
+        layout: Option<u32>,
+    }
+    // The field is near the start; the probe skips the rest unallocated.
+    serde_json::from_str::<Probe>(json)
+        .ok()
+        .and_then(|p| p.layout)
+        .is_some()
+}
+
+/// What identifies a set of records, whatever their order: the sum of each
+/// one's hash (of its id and last change), and their number.
+fn fingerprint_of<T: Hash>(items: impl Iterator<Item = T>) -> u64 {
+    let mut sum = 0u64;
+    let mut n = 0u64;
+    for item in items {
+        let mut h = DefaultHasher::new();
+        item.hash(&mut h);
+        sum = sum.wrapping_add(h.finish());
+        n += 1;
+    }
+    sum ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// The fingerprint of a stored value as another tab wrote it (its shard's
+/// records, or `None` for the meta value), to know whether ours matches.
+pub fn fingerprint_of_partial(key: &str, ws: &Workspace) -> Option<u64> {
+    Some(match parse_shard_key(key)?.0 {
+        Family::Deals => fingerprint_of(ws.deals.iter().map(|d| (d.id, d.updated_at))),
+        Family::Tasks => fingerprint_of(ws.tasks.iter().map(|t| (t.id, t.updated_at))),
+        Family::Clients => fingerprint_of(ws.clients.iter().map(|c| (c.id, c.updated_at))),
+        Family::Tombstones => fingerprint_of(ws.tombstones.iter().map(|t| (t.id, t.deleted_at))),
+    })
+}
+
+/// One value to write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Write {
+    /// The storage key.
+    pub key: String,
+    /// The packed value.
+    pub value: String,
+    /// What identifies its contents (see [`Plan::fingerprints`]).
+    pub fingerprint: u64,
+}
+
+/// What a save must do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Values that changed since the last save, shards first and the meta value last.
+    pub writes: Vec<Write>,
+    /// Keys of the previous save no longer used (a family changed its shard count).
+    pub obsolete: Vec<String>,
+    /// The fingerprint of every key of this layout; pass them to the next plan.
+    pub fingerprints: HashMap<String, u64>,
+}
+
+type Groups = HashMap<(Family, u32), Vec<usize>>;
+
+fn group<T>(family: Family, items: &[T], count: u32, id: impl Fn(&T) -> Id, groups: &mut Groups) {
+    for i in 0..count {
+        groups.entry((family, i)).or_default();
+    }
+    for (i, item) in items.iter().enumerate() {
+        groups
+            .entry((family, shard_of(id(item), count)))
+            .or_default()
+            .push(i);
+    }
+}
+
+struct Layout {
+    counts: ShardCounts,
+    groups: Groups,
+    /// (key, family and shard, fingerprint), shards in a fixed order.
+    shards: Vec<(String, (Family, u32), u64)>,
+    meta_fingerprint: u64,
+}
+
+fn layout(ws: &Workspace) -> Layout {
+    let counts = ShardCounts {
+        deals: shard_count(ws.deals.len()),
+        tasks: shard_count(ws.tasks.len()),
+        clients: shard_count(ws.clients.len()),
+        tombstones: shard_count(ws.tombstones.len()),
+    };
+    let mut groups: Groups = HashMap::new();
+    group(
+        Family::Deals,
+        &ws.deals,
+        counts.deals,
+        |d| d.id,
+        &mut groups,
+    );
+    group(
+        Family::Tasks,
+        &ws.tasks,
+        counts.tasks,
+        |t| t.id,
+        &mut groups,
+    );
+    group(
+        Family::Clients,
+        &ws.clients,
+        counts.clients,
+        |c| c.id,
+        &mut groups,
+    );
+    group(
+        Family::Tombstones,
+        &ws.tombstones,
+        counts.tombstones,
+        |t| t.id,
+        &mut groups,
+    );
+
+    let mut keys: Vec<(Family, u32)> = groups.keys().copied().collect();
+    keys.sort_by_key(|(f, i)| (f.name(), *i));
+    let shards = keys
+        .into_iter()
+        .map(|(family, index)| {
+            let members = &groups[&(family, index)];
+            let fingerprint = match family {
+                Family::Deals => fingerprint_of(
+                    members
+                        .iter()
+                        .map(|i| (ws.deals[*i].id, ws.deals[*i].updated_at)),
+                ),
+                Family::Tasks => fingerprint_of(
+                    members
+                        .iter()
+                        .map(|i| (ws.tasks[*i].id, ws.tasks[*i].updated_at)),
+                ),
+                Family::Clients => fingerprint_of(
+                    members
+                        .iter()
+                        .map(|i| (ws.clients[*i].id, ws.clients[*i].updated_at)),
+                ),
+                Family::Tombstones => fingerprint_of(
+                    members
+                        .iter()
+                        .map(|i| (ws.tombstones[*i].id, ws.tombstones[*i].deleted_at)),
+                ),
+            };
+            (
+                shard_key(family, counts.of(family), index),
+                (family, index),
+                fingerprint,
+            )
+        })
+        .collect();
+    let meta_fingerprint = {
+        let mut h = DefaultHasher::new();
+        ws.settings.updated_at.hash(&mut h);
+        for p in &ws.pipelines {
+            (p.id, p.updated_at).hash(&mut h);
+        }
+        for s in &ws.salespeople {
+            (s.id, s.updated_at).hash(&mut h);
+        }
+        (
+            counts.deals,
+            counts.tasks,
+            counts.clients,
+            counts.tombstones,
+        )
+            .hash(&mut h);
+        h.finish()
+    };
+    Layout {
+        counts,
+        groups,
+        shards,
+        meta_fingerprint,
+    }
+}
+
+/// The fingerprint of every value that holds `ws` (no serialisation: cheap).
+pub fn fingerprints(ws: &Workspace) -> HashMap<String, u64> {
+    let l = layout(ws);
+    l.shards
+        .into_iter()
+        .map(|(key, _, fp)| (key, fp))
+        .chain([(META_KEY.to_string(), l.meta_fingerprint)])
+        .collect()
+}
+
+/// The values to write so that storage holds `ws`, given the fingerprints of
+/// what the previous save (or load) left there. Only changed values are
+/// serialised: a record's id and last change identify its content.
+pub fn plan(ws: &Workspace, previous: &HashMap<String, u64>) -> Plan {
+    let Layout {
+        counts,
+        groups,
+        shards,
+        meta_fingerprint,
+    } = layout(ws);
+    let mut out = Plan::default();
+    for (key, (family, index), fingerprint) in shards {
+        out.fingerprints.insert(key.clone(), fingerprint);
+        if previous.get(&key) == Some(&fingerprint) {
+            continue;
+        }
+        let members = &groups[&(family, index)];
+        let json = match family {
+            Family::Deals => {
+                serde_json::to_string(&members.iter().map(|i| &ws.deals[*i]).collect::<Vec<_>>())
+            }
+            Family::Tasks => {
+                serde_json::to_string(&members.iter().map(|i| &ws.tasks[*i]).collect::<Vec<_>>())
+            }
+            Family::Clients => {
+                serde_json::to_string(&members.iter().map(|i| &ws.clients[*i]).collect::<Vec<_>>())
+            }
+            Family::Tombstones => serde_json::to_string(
+                &members
+                    .iter()
+                    .map(|i| &ws.tombstones[*i])
+                    .collect::<Vec<_>>(),
+            ),
+        }
+        .unwrap_or_default();
+        out.writes.push(Write {
+            key,
+            value: pack(&json),
+            fingerprint,
+        });
+    }
+    out.fingerprints
+        .insert(META_KEY.to_string(), meta_fingerprint);
+    if previous.get(META_KEY) != Some(&meta_fingerprint) {
+        let meta = Meta {
+            format_version: ws.format_version,
+            layout: LAYOUT_VERSION,
+            settings: &ws.settings,
+            pipelines: &ws.pipelines,
+            salespeople: &ws.salespeople,
+            shards: counts,
+        };
+        out.writes.push(Write {
+            key: META_KEY.to_string(),
+            value: pack(&serde_json::to_string(&meta).unwrap_or_default()),
+            fingerprint: meta_fingerprint,
+        });
+    }
+    out.obsolete = previous
+        .keys()
+        .filter(|k| !out.fingerprints.contains_key(*k))
+        .cloned()
+        .collect();
+    out.obsolete.sort();
+    out
+}
+
+/// Every key a layout described by `meta_json` uses.
+pub fn layout_keys(meta_json: &str) -> Result<Vec<String>, FormatError> {
+    let meta: Meta<serde::de::IgnoredAny, serde::de::IgnoredAny, serde::de::IgnoredAny> =
+        serde_json::from_str(meta_json).map_err(|e| FormatError::WrongShape(e.to_string()))?;
+    let mut keys = vec![META_KEY.to_string()];
+    for family in Family::ALL {
+        let count = meta.shards.of(family);
+        keys.extend((0..count).map(|i| shard_key(family, count, i)));
+    }
+    Ok(keys)
+}
+
+fn read_shard<T: DeserializeOwned>(raw: Option<String>, key: &str) -> Result<Vec<T>, FormatError> {
+    let Some(raw) = raw else {
+        return Err(FormatError::WrongShape(format!("{key} is missing")));
+    };
+    let json = unpack(&raw).map_err(|e| FormatError::NotJson(format!("{key}: {e}")))?;
+    serde_json::from_str(&json).map_err(|e| FormatError::WrongShape(format!("{key}: {e}")))
+}
+
+/// Puts a workspace back together from the meta value's JSON and a reader of
+/// the shard keys. Records come out in a canonical order (see [`Workspace::canonical`]).
+pub fn assemble(
+    meta_json: &str,
+    mut read: impl FnMut(&str) -> Option<String>,
+) -> Result<Workspace, FormatError> {
+    let meta: Meta<Settings, Vec<Pipeline>, Vec<Salesperson>> =
+        serde_json::from_str(meta_json).map_err(|e| FormatError::WrongShape(e.to_string()))?;
+    let mut ws = Workspace {
+        format_version: meta.format_version,
+        settings: meta.settings,
+        pipelines: meta.pipelines,
+        deals: Vec::new(),
+        clients: Vec::new(),
+        tasks: Vec::new(),
+        salespeople: meta.salespeople,
+        tombstones: Vec::new(),
+    };
+    for family in Family::ALL {
+        let count = meta.shards.of(family);
+        for index in 0..count {
+            let key = shard_key(family, count, index);
+            let raw = read(&key);
+            match family {
+                Family::Deals => ws.deals.extend(read_shard::<Deal>(raw, &key)?),
+                Family::Tasks => ws.tasks.extend(read_shard::<Task>(raw, &key)?),
+                Family::Clients => ws.clients.extend(read_shard::<Client>(raw, &key)?),
+                Family::Tombstones => ws.tombstones.extend(read_shard::<Tombstone>(raw, &key)?),
+            }
+        }
+    }
+    ws.canonical();
+    Ok(ws)
+}
+
+/// A workspace holding only the records of one stored value (a shard, or the
+/// meta value), to merge another tab's save into ours. Lists it does not
+/// hold are empty; its settings are `ours`, unless it is the meta value.
+pub fn partial(key: &str, raw: &str, ours: &Workspace) -> Result<Workspace, FormatError> {
+    let json = unpack(raw).map_err(|e| FormatError::NotJson(e.to_string()))?;
+    let mut ws = Workspace {
+        format_version: FORMAT_VERSION,
+        settings: ours.settings.clone(),
+        pipelines: Vec::new(),
+        deals: Vec::new(),
+        clients: Vec::new(),
+        tasks: Vec::new(),
+        salespeople: Vec::new(),
+        tombstones: Vec::new(),
+    };
+    if key == META_KEY {
+        let meta: Meta<Settings, Vec<Pipeline>, Vec<Salesperson>> =
+            serde_json::from_str(&json).map_err(|e| FormatError::WrongShape(e.to_string()))?;
+        ws.settings = meta.settings;
+        ws.pipelines = meta.pipelines;
+        ws.salespeople = meta.salespeople;
+        return Ok(ws);
+    }
+    let parse = |e: serde_json::Error| FormatError::WrongShape(e.to_string());
+    match parse_shard_key(key).map(|k| k.0) {
+        Some(Family::Deals) => ws.deals = serde_json::from_str(&json).map_err(parse)?,
+        Some(Family::Tasks) => ws.tasks = serde_json::from_str(&json).map_err(parse)?,
+        Some(Family::Clients) => ws.clients = serde_json::from_str(&json).map_err(parse)?,
+        Some(Family::Tombstones) => ws.tombstones = serde_json::from_str(&json).map_err(parse)?,
+        None => {
+            return Err(FormatError::WrongShape(format!(
+                "{key} is not part of the layout"
+            )))
+        }
+    }
+    Ok(ws)
+}
