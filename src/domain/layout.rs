@@ -7,6 +7,7 @@
 //! Every value is packed (see [`super::packing`]). This module is pure: the
 //! caller reads and writes the keys.
 
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -190,7 +191,8 @@ pub struct Plan {
     pub fingerprints: HashMap<String, u64>,
 }
 
-type Groups = HashMap<(Family, u32), Vec<usize>>;
+// Fx, not SipHash: one lookup per record on every save, and the keys are ours.
+type Groups = FxHashMap<(Family, u32), Vec<usize>>;
 
 fn group<T>(family: Family, items: &[T], count: u32, id: impl Fn(&T) -> Id, groups: &mut Groups) {
     for i in 0..count {
@@ -219,7 +221,7 @@ fn layout(ws: &Workspace) -> Layout {
         clients: shard_count(ws.clients.len()),
         tombstones: shard_count(ws.tombstones.len()),
     };
-    let mut groups: Groups = HashMap::new();
+    let mut groups: Groups = FxHashMap::default();
     group(
         Family::Deals,
         &ws.deals,

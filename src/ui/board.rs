@@ -1,7 +1,7 @@
 //! The pipeline board: a column per stage, cards moved by drag and drop, by
 //! keyboard (Shift+←/→) or from a card's menu.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -52,6 +52,8 @@ enum Place {
 struct Entry {
     /// Position in `Workspace::deals`.
     deal: usize,
+    /// The deal's id (positions shift when deals are added or deleted).
+    id: Id,
     place: Place,
     owner: Id,
     /// Value in the workspace currency (0 in another currency).
@@ -88,27 +90,23 @@ fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
         .filter(|s| s.kind.is_column())
         .cloned()
         .collect();
-    let clients: HashMap<Id, usize> = ws
+    let clients: FxHashMap<Id, usize> = ws
         .clients
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id, i))
         .collect();
-    let owners: HashMap<Id, &crate::domain::Salesperson> =
+    let owners: FxHashMap<Id, &crate::domain::Salesperson> =
         ws.salespeople.iter().map(|s| (s.id, s)).collect();
-    // Haystacks from the previous index, by deal, to reuse when nothing they
-    // were made from changed.
-    let reusable: HashMap<Id, &Entry> = previous
-        .map(|p| {
-            p.entries
-                .iter()
-                .filter_map(|e| ws.deals.get(e.deal).map(|d| (d.id, e)))
-                .collect()
-        })
-        .unwrap_or_default();
+    // Haystacks from the previous index, to reuse when nothing they were
+    // made from changed. Deals keep their order between changes, so the
+    // previous entry is usually the next one; a map by id finds the rest.
+    let previous: &[Entry] = previous.map_or(&[], |p| &p.entries);
+    let mut cursor = 0;
+    let mut by_previous_id: Option<FxHashMap<Id, usize>> = None;
     let currency = &ws.settings.currency;
     let mut entries = Vec::new();
-    let mut by_id: HashMap<Id, usize> = HashMap::new();
+    let mut by_id: FxHashMap<Id, usize> = FxHashMap::default();
     for (i, d) in ws.deals.iter().enumerate() {
         if d.pipeline_id != pipeline.id {
             continue;
@@ -135,7 +133,28 @@ fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
             client_record.map(|c| c.updated_at),
             owner.map(|o| o.updated_at),
         );
-        let haystack = match reusable.get(&d.id) {
+        let earlier = match previous.get(cursor) {
+            Some(e) if e.id == d.id => {
+                cursor += 1;
+                Some(e)
+            }
+            _ => by_previous_id
+                .get_or_insert_with(|| {
+                    previous
+                        .iter()
+                        .enumerate()
+                        .map(|(k, e)| (e.id, k))
+                        .collect()
+                })
+                .get(&d.id)
+                .map(|&k| {
+                    // Walk on from here: after an insertion or deletion the
+                    // order holds again.
+                    cursor = k + 1;
+                    &previous[k]
+                }),
+        };
+        let haystack = match earlier {
             Some(e) if e.stamp == stamp => e.haystack.clone(),
             _ => {
                 let mut text = d.title.to_lowercase();
@@ -156,6 +175,7 @@ fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
         by_id.insert(d.id, entries.len());
         entries.push(Entry {
             deal: i,
+            id: d.id,
             place,
             owner: d.owner_id,
             value: if same_currency { d.value.minor } else { 0 },
@@ -820,5 +840,67 @@ fn ClosedZone(won: bool) -> impl IntoView {
                 </For>
             </ul>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::demo::{sample_workspace, SampleSize};
+    use crate::domain::StagePreset;
+    use chrono::TimeZone;
+
+    fn workspace() -> Workspace {
+        let now = Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap();
+        let names = StagePreset::ClassicFunnel.stage_names();
+        let mut ws = sample_workspace(
+            StagePreset::ClassicFunnel,
+            "Classic funnel",
+            &names,
+            &["Anna"],
+            SampleSize::scaled(40),
+            7,
+            now,
+        );
+        // Records imported together can share their last change to the second.
+        for d in &mut ws.deals {
+            d.updated_at = now;
+        }
+        for c in &mut ws.clients {
+            c.updated_at = now;
+        }
+        ws
+    }
+
+    fn assert_haystacks_match(ws: &Workspace, index: &BoardIndex) {
+        assert!(!index.entries.is_empty());
+        for e in &index.entries {
+            let deal = &ws.deals[e.deal];
+            assert_eq!(e.id, deal.id);
+            assert!(
+                e.haystack.starts_with(&deal.title.to_lowercase()),
+                "{:?} searched as {:?}",
+                deal.title,
+                e.haystack
+            );
+        }
+    }
+
+    #[test]
+    fn search_texts_follow_their_deal_after_a_deletion_or_insertion() {
+        let mut ws = workspace();
+        let first = board_index(&ws, None);
+        assert_haystacks_match(&ws, &first);
+
+        // Deleting a deal shifts the positions of all that follow it.
+        ws.deals.remove(3);
+        let after_delete = board_index(&ws, Some(&first));
+        assert_haystacks_match(&ws, &after_delete);
+
+        // So does putting one back at the front.
+        let moved = ws.deals.pop().unwrap();
+        ws.deals.insert(0, moved);
+        let after_insert = board_index(&ws, Some(&after_delete));
+        assert_haystacks_match(&ws, &after_insert);
     }
 }

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { readFileSync } from "node:fs";
 import { addDeal, card, column, startWith, text } from "./helpers";
 
 test("the first run offers the three presets and a demo, and the choice sets the columns", async ({ page }) => {
@@ -269,4 +270,31 @@ test("the built site works from a sub-path of a static host", async ({ page }) =
   await expect(card(page, "Served from a sub-folder")).toBeVisible();
   await page.reload();
   await expect(card(page, "Served from a sub-folder")).toBeVisible();
+});
+
+test("a long column shows 50 cards and the rest on request; search reaches them all", async ({ page }) => {
+  const workspace = JSON.parse(readFileSync("tests/e2e/fixtures/dashboard.json", "utf8")).workspace;
+  const template = workspace.deals.find((d: { outcome: string; stage_id: string }) => d.outcome === "open" && d.stage_id.endsWith("2"));
+  for (let i = 1; i <= 60; i++) {
+    workspace.deals.push({ ...template, id: `10000000-0000-4000-8000-${String(i).padStart(12, "0")}`, title: `Bulk lead ${i}` });
+  }
+  const suspects = workspace.deals.filter((d: { outcome: string; stage_id: string }) => d.outcome === "open" && d.stage_id === template.stage_id).length;
+  await page.addInitScript((ws) => {
+    if (!localStorage.getItem("pipeline-crm.workspace")) localStorage.setItem("pipeline-crm.workspace", JSON.stringify(ws));
+  }, workspace);
+  await page.goto("./");
+
+  const suspect = column(page, "Suspect");
+  await expect(suspect).toContainText(`Deals: ${suspects} `);
+  await expect(suspect.getByRole("article")).toHaveCount(50);
+  await suspect.getByRole("button", { name: `Show more (${suspects - 50} left)` }).click();
+  await expect(suspect.getByRole("article")).toHaveCount(suspects);
+  await expect(suspect.getByRole("button", { name: /^Show more/ })).toHaveCount(0);
+
+  // A reload starts from the first page again; the search looks past it.
+  await page.reload();
+  await expect(suspect.getByRole("article")).toHaveCount(50);
+  await page.getByLabel("Search deals").fill("bulk lead 6");
+  await expect(suspect.getByRole("article")).toHaveCount(2); // 6 and 60
+  await expect(card(page, "Bulk lead 60")).toBeVisible();
 });
