@@ -241,7 +241,11 @@ fn board_model(index: &BoardIndex, owner: Option<Id>, search: &str) -> BoardMode
         ..BoardModel::default()
     };
     for (i, e) in index.entries.iter().enumerate() {
-        if owner.is_some_and(|o| e.owner != o) || !e.haystack.contains(&needle) {
+        // An empty needle matches everything; skip the substring search
+        // (most board updates happen with an empty search box).
+        if owner.is_some_and(|o| e.owner != o)
+            || (!needle.is_empty() && !e.haystack.contains(&needle))
+        {
             continue;
         }
         match e.place {
