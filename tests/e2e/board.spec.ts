@@ -97,6 +97,22 @@ test("a card moves by keyboard and from its menu", async ({ page }) => {
   await expect(column(page, "Negotiation").getByRole("article", { name: "Acme" })).toBeVisible();
 });
 
+test("a card's actions open in full even when it is the only deal on the board", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Acme");
+  await page.getByRole("button", { name: "Actions for Acme" }).click();
+  const items = page.getByRole("menuitem");
+  expect(await items.count()).toBeGreaterThan(5);
+  // Nothing hides behind a scrollbar inside the board.
+  const board = page.getByRole("region", { name: "Pipeline board" });
+  expect(await board.evaluate((b) => b.scrollHeight - b.clientHeight)).toBeLessThanOrEqual(1);
+  await expect(items.last()).toBeInViewport();
+  await expect(items.first()).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(items).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Acme" })).toBeFocused();
+});
+
 test("closing as lost needs a reason; with one it is accepted", async ({ page }) => {
   await startWith(page, "Trainer's process");
   await addDeal(page, "Acme", "1000");
