@@ -81,6 +81,17 @@ pub fn AgendaPage() -> impl IntoView {
         <section aria-labelledby="agenda-title">
             <h2 id="agenda-title">{t!(i18n, agenda.title)}</h2>
             <NotificationOptIn />
+            <AgendaGroup
+                title=Signal::derive(move || t_string!(i18n, agenda.overdue).to_string())
+                rows=Signal::derive(move || groups.with(|g| g.0.clone()))
+                overdue=true
+            />
+            <AgendaGroup
+                title=Signal::derive(move || t_string!(i18n, agenda.today).to_string())
+                rows=Signal::derive(move || groups.with(|g| g.1.clone()))
+                overdue=false
+            />
+            // What is due comes first; suggestions turn into tasks for later.
             <Show when=move || suggestions.with(|s| !s.is_empty())>
                 <section class="suggestions" aria-labelledby="agenda-suggestions">
                     <h3 id="agenda-suggestions">{t!(i18n, cadence.title)}</h3>
@@ -106,16 +117,6 @@ pub fn AgendaPage() -> impl IntoView {
                     </ul>
                 </section>
             </Show>
-            <AgendaGroup
-                title=Signal::derive(move || t_string!(i18n, agenda.overdue).to_string())
-                rows=Signal::derive(move || groups.with(|g| g.0.clone()))
-                overdue=true
-            />
-            <AgendaGroup
-                title=Signal::derive(move || t_string!(i18n, agenda.today).to_string())
-                rows=Signal::derive(move || groups.with(|g| g.1.clone()))
-                overdue=false
-            />
             <AgendaGroup
                 title=Signal::derive(move || t_string!(i18n, agenda.upcoming).to_string())
                 rows=Signal::derive(move || groups.with(|g| g.2.clone()))

@@ -95,6 +95,9 @@ test("a call that promised an offer brings the 24-hour offer deadline, also in t
   await page.getByRole("link", { name: /^Agenda/ }).click();
   const suggestions = page.getByRole("region", { name: "Suggested next steps" });
   await expect(suggestions).toContainText("Acme: Send the promised offer by 2026-03-03 09:00");
+  // What is due reads first; suggestions come before the upcoming tasks.
+  const headings = await page.getByRole("heading", { level: 3 }).allInnerTexts();
+  expect(headings.map((h) => h.replace(/ \(\d+\)$/, ""))).toEqual(["Overdue", "Today", "Suggested next steps", "Upcoming"]);
   await suggestions.getByRole("button", { name: /^Accept: Acme/ }).click();
   await expect(page.getByRole("region", { name: "Upcoming" })).toContainText("Offer");
 });
