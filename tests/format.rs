@@ -138,3 +138,45 @@ fn text_in_the_current_format_reads_straight_and_older_text_migrates() {
         Err(FormatError::NotJson(_))
     ));
 }
+
+#[test]
+fn timestamps_in_any_form_read_before_still_read_and_nonsense_is_refused() {
+    let mut s = Scenario::new(StagePreset::ClassicFunnel);
+    s.deal("Acme", 100);
+    let mut value = serde_json::to_value(&s.ws).unwrap();
+    let expected = at(2026, 3, 2, 9, 30);
+    // As this app writes them, with an offset, with fractions, and with a
+    // space instead of the "T" (accepted by the general parser).
+    for (text, want) in [
+        ("2026-03-02T09:30:00Z", expected),
+        ("2026-03-02T10:30:00+01:00", expected),
+        ("2026-03-02T09:30:00.000Z", expected),
+        ("2026-03-02 09:30:00Z", expected),
+    ] {
+        value["deals"][0]["updated_at"] = json!(text);
+        value["deals"][0]["closed_at"] = json!(text);
+        let text_form = value.to_string();
+        for ws in [
+            read_workspace(value.clone(), s.now, "Me", || unreachable!())
+                .unwrap()
+                .0,
+            read_workspace_text(&text_form, s.now, "Me", || unreachable!())
+                .unwrap()
+                .0,
+            // Straight from text, as stored data is read.
+            serde_json::from_str::<Workspace>(&text_form).unwrap(),
+        ] {
+            assert_eq!(ws.deals[0].updated_at, want, "{text}");
+            assert_eq!(ws.deals[0].closed_at, Some(want), "{text}");
+        }
+    }
+    value["deals"][0]["closed_at"] = json!(null);
+    let ws = read_workspace(value.clone(), s.now, "Me", || unreachable!())
+        .unwrap()
+        .0;
+    assert_eq!(ws.deals[0].closed_at, None);
+
+    value["deals"][0]["updated_at"] = json!("2026-13-45T99:00:00Z");
+    let err = read_workspace(value, s.now, "Me", || unreachable!()).unwrap_err();
+    assert!(matches!(err, FormatError::WrongShape(_)), "{err:?}");
+}
