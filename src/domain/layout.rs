@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -161,12 +162,30 @@ fn fingerprint_of<T: Hash>(items: impl Iterator<Item = T>) -> u64 {
 /// The fingerprint of a stored value as another tab wrote it (its shard's
 /// records, or `None` for the meta value), to know whether ours matches.
 pub fn fingerprint_of_partial(key: &str, ws: &Workspace) -> Option<u64> {
-    Some(match parse_shard_key(key)?.0 {
-        Family::Deals => fingerprint_of(ws.deals.iter().map(|d| (d.id, d.updated_at))),
-        Family::Tasks => fingerprint_of(ws.tasks.iter().map(|t| (t.id, t.updated_at))),
-        Family::Clients => fingerprint_of(ws.clients.iter().map(|c| (c.id, c.updated_at))),
-        Family::Tombstones => fingerprint_of(ws.tombstones.iter().map(|t| (t.id, t.deleted_at))),
-    })
+    let family = parse_shard_key(key)?.0;
+    Some(fingerprint_of(
+        (0..records(ws, family)).map(|i| stamp(ws, family, i)),
+    ))
+}
+
+/// How many records of `family` the workspace holds.
+fn records(ws: &Workspace, family: Family) -> usize {
+    match family {
+        Family::Deals => ws.deals.len(),
+        Family::Tasks => ws.tasks.len(),
+        Family::Clients => ws.clients.len(),
+        Family::Tombstones => ws.tombstones.len(),
+    }
+}
+
+/// Record `i` of `family`: its id and last change, which identify its content.
+fn stamp(ws: &Workspace, family: Family, i: usize) -> (Id, DateTime<Utc>) {
+    match family {
+        Family::Deals => (ws.deals[i].id, ws.deals[i].updated_at),
+        Family::Tasks => (ws.tasks[i].id, ws.tasks[i].updated_at),
+        Family::Clients => (ws.clients[i].id, ws.clients[i].updated_at),
+        Family::Tombstones => (ws.tombstones[i].id, ws.tombstones[i].deleted_at),
+    }
 }
 
 /// One value to write.
@@ -194,13 +213,13 @@ pub struct Plan {
 // Fx, not SipHash: one lookup per record on every save, and the keys are ours.
 type Groups = FxHashMap<(Family, u32), Vec<usize>>;
 
-fn group<T>(family: Family, items: &[T], count: u32, id: impl Fn(&T) -> Id, groups: &mut Groups) {
+fn group(ws: &Workspace, family: Family, count: u32, groups: &mut Groups) {
     for i in 0..count {
         groups.entry((family, i)).or_default();
     }
-    for (i, item) in items.iter().enumerate() {
+    for i in 0..records(ws, family) {
         groups
-            .entry((family, shard_of(id(item), count)))
+            .entry((family, shard_of(stamp(ws, family, i).0, count)))
             .or_default()
             .push(i);
     }
@@ -222,34 +241,9 @@ fn layout(ws: &Workspace) -> Layout {
         tombstones: shard_count(ws.tombstones.len()),
     };
     let mut groups: Groups = FxHashMap::default();
-    group(
-        Family::Deals,
-        &ws.deals,
-        counts.deals,
-        |d| d.id,
-        &mut groups,
-    );
-    group(
-        Family::Tasks,
-        &ws.tasks,
-        counts.tasks,
-        |t| t.id,
-        &mut groups,
-    );
-    group(
-        Family::Clients,
-        &ws.clients,
-        counts.clients,
-        |c| c.id,
-        &mut groups,
-    );
-    group(
-        Family::Tombstones,
-        &ws.tombstones,
-        counts.tombstones,
-        |t| t.id,
-        &mut groups,
-    );
+    for family in Family::ALL {
+        group(ws, family, counts.of(family), &mut groups);
+    }
 
     let mut keys: Vec<(Family, u32)> = groups.keys().copied().collect();
     keys.sort_by_key(|(f, i)| (f.name(), *i));
@@ -257,28 +251,7 @@ fn layout(ws: &Workspace) -> Layout {
         .into_iter()
         .map(|(family, index)| {
             let members = &groups[&(family, index)];
-            let fingerprint = match family {
-                Family::Deals => fingerprint_of(
-                    members
-                        .iter()
-                        .map(|i| (ws.deals[*i].id, ws.deals[*i].updated_at)),
-                ),
-                Family::Tasks => fingerprint_of(
-                    members
-                        .iter()
-                        .map(|i| (ws.tasks[*i].id, ws.tasks[*i].updated_at)),
-                ),
-                Family::Clients => fingerprint_of(
-                    members
-                        .iter()
-                        .map(|i| (ws.clients[*i].id, ws.clients[*i].updated_at)),
-                ),
-                Family::Tombstones => fingerprint_of(
-                    members
-                        .iter()
-                        .map(|i| (ws.tombstones[*i].id, ws.tombstones[*i].deleted_at)),
-                ),
-            };
+            let fingerprint = fingerprint_of(members.iter().map(|&i| stamp(ws, family, i)));
             (
                 shard_key(family, counts.of(family), index),
                 (family, index),
