@@ -139,7 +139,9 @@ try {
       let pending = null;
       document.addEventListener(
         "keydown",
-        () => {
+        (event) => {
+          // Shift+→ sends Shift first: only the key that moves or types counts.
+          if (["Shift", "Control", "Alt", "Meta"].includes(event.key)) return;
           const t0 = performance.now();
           pending = t0;
           // The first task after the next frame runs once that frame is painted.
