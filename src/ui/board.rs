@@ -72,12 +72,157 @@ struct Entry {
     last_task: Option<DateTime<Utc>>,
 }
 
-/// The shown pipeline's deals, rebuilt when the data changes (not on each
+/// The shown pipeline's deals, updated when the data changes (not on each
 /// keystroke in the search box).
 #[derive(Clone, Debug, Default, PartialEq)]
 struct BoardIndex {
     columns: Vec<Stage>,
     entries: Vec<Entry>,
+    sources: Arc<Sources>,
+}
+
+/// What the index was made from besides the deals themselves. While these
+/// stay the same, a change to some deals (a move, an edit) updates only
+/// their entries; any other change rebuilds the index.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Sources {
+    pipeline: Option<Id>,
+    currency: String,
+    /// Each record's id and last change, in order (positions are kept in
+    /// the entries, so the order counts).
+    clients: Vec<(Id, DateTime<Utc>)>,
+    salespeople: Vec<(Id, DateTime<Utc>)>,
+    tasks: Vec<(Id, DateTime<Utc>)>,
+}
+
+impl Sources {
+    fn of(ws: &Workspace) -> Self {
+        Sources {
+            pipeline: ws.current_pipeline().map(|p| p.id),
+            currency: ws.settings.currency.clone(),
+            clients: ws.clients.iter().map(|c| (c.id, c.updated_at)).collect(),
+            salespeople: ws
+                .salespeople
+                .iter()
+                .map(|s| (s.id, s.updated_at))
+                .collect(),
+            tasks: ws.tasks.iter().map(|t| (t.id, t.updated_at)).collect(),
+        }
+    }
+
+    /// Whether `ws` still holds what these were taken from (checked without
+    /// copying: it runs on every change).
+    fn still_hold(&self, ws: &Workspace) -> bool {
+        self.pipeline == ws.current_pipeline().map(|p| p.id)
+            && self.currency == ws.settings.currency
+            && self
+                .clients
+                .iter()
+                .copied()
+                .eq(ws.clients.iter().map(|c| (c.id, c.updated_at)))
+            && self
+                .salespeople
+                .iter()
+                .copied()
+                .eq(ws.salespeople.iter().map(|s| (s.id, s.updated_at)))
+            && self
+                .tasks
+                .iter()
+                .copied()
+                .eq(ws.tasks.iter().map(|t| (t.id, t.updated_at)))
+    }
+}
+
+/// Finds clients and owners for entries; the maps are built on first use
+/// (a single moved deal does not need them).
+struct Lookup<'a> {
+    ws: &'a Workspace,
+    columns: &'a [Stage],
+    clients: Option<FxHashMap<Id, usize>>,
+    owners: Option<FxHashMap<Id, &'a crate::domain::Salesperson>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(ws: &'a Workspace, columns: &'a [Stage]) -> Self {
+        Lookup {
+            ws,
+            columns,
+            clients: None,
+            owners: None,
+        }
+    }
+
+    /// The entry of deal `i`, or `None` when it is not on the board. Its
+    /// tasks are left out (see `add_tasks`); `earlier` is its previous
+    /// entry, whose search text is reused when nothing it was made from changed.
+    fn entry(&mut self, i: usize, earlier: Option<&Entry>) -> Option<Entry> {
+        let ws = self.ws;
+        let d = &ws.deals[i];
+        let column = self.columns.iter().position(|c| c.id == d.stage_id);
+        let place = match d.outcome {
+            // A won deal in post-sale care stays on the board.
+            Outcome::Won => match column {
+                Some(c) if self.columns[c].kind == StageKind::PostSale => Place::Column(c),
+                _ => Place::Won,
+            },
+            Outcome::Lost => Place::Lost,
+            Outcome::Open | Outcome::Maybe => Place::Column(column?),
+        };
+        let client = d.client_id.and_then(|c| {
+            self.clients
+                .get_or_insert_with(|| {
+                    ws.clients
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| (c.id, i))
+                        .collect()
+                })
+                .get(&c)
+                .copied()
+        });
+        let owner = self
+            .owners
+            .get_or_insert_with(|| ws.salespeople.iter().map(|s| (s.id, s)).collect())
+            .get(&d.owner_id)
+            .copied();
+        let client_record = client.map(|c| &ws.clients[c]);
+        let stamp = (
+            d.updated_at,
+            client_record.map(|c| c.updated_at),
+            owner.map(|o| o.updated_at),
+        );
+        let haystack = match earlier {
+            Some(e) if e.stamp == stamp => e.haystack.clone(),
+            _ => {
+                let mut text = d.title.to_lowercase();
+                for name in [
+                    client_record.map(|c| c.name.as_str()),
+                    owner.map(|o| o.name.as_str()),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    text.push('\n');
+                    text.push_str(&name.to_lowercase());
+                }
+                Arc::from(text)
+            }
+        };
+        let same_currency = d.value.currency == ws.settings.currency;
+        Some(Entry {
+            deal: i,
+            id: d.id,
+            place,
+            owner: d.owner_id,
+            value: if same_currency { d.value.minor } else { 0 },
+            other_currency: !same_currency,
+            haystack,
+            stamp,
+            client,
+            next_due: None,
+            last_task: None,
+        })
+    }
 }
 
 fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
@@ -90,49 +235,30 @@ fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
         .filter(|s| s.kind.is_column())
         .cloned()
         .collect();
-    let clients: FxHashMap<Id, usize> = ws
-        .clients
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
-    let owners: FxHashMap<Id, &crate::domain::Salesperson> =
-        ws.salespeople.iter().map(|s| (s.id, s)).collect();
-    // Haystacks from the previous index, to reuse when nothing they were
+    if let Some(previous) = previous {
+        if previous.columns == columns && previous.sources.still_hold(ws) {
+            if let Some(entries) = updated_entries(ws, &columns, previous) {
+                return BoardIndex {
+                    columns,
+                    entries,
+                    sources: previous.sources.clone(),
+                };
+            }
+        }
+    }
+    let sources = Arc::new(Sources::of(ws));
+    let mut lookup = Lookup::new(ws, &columns);
+    // Search texts from the previous index, to reuse when nothing they were
     // made from changed. Deals keep their order between changes, so the
     // previous entry is usually the next one; a map by id finds the rest.
     let previous: &[Entry] = previous.map_or(&[], |p| &p.entries);
     let mut cursor = 0;
     let mut by_previous_id: Option<FxHashMap<Id, usize>> = None;
-    let currency = &ws.settings.currency;
-    let mut entries = Vec::new();
-    let mut by_id: FxHashMap<Id, usize> = FxHashMap::default();
+    let mut entries = Vec::with_capacity(previous.len());
     for (i, d) in ws.deals.iter().enumerate() {
         if d.pipeline_id != pipeline.id {
             continue;
         }
-        let column = columns.iter().position(|c| c.id == d.stage_id);
-        let in_column = |c: Option<usize>| c.map(Place::Column);
-        let place = match d.outcome {
-            // A won deal in post-sale care stays on the board.
-            Outcome::Won => match column {
-                Some(c) if columns[c].kind == StageKind::PostSale => Place::Column(c),
-                _ => Place::Won,
-            },
-            Outcome::Lost => Place::Lost,
-            Outcome::Open | Outcome::Maybe => match in_column(column) {
-                Some(p) => p,
-                None => continue,
-            },
-        };
-        let client = d.client_id.and_then(|c| clients.get(&c).copied());
-        let client_record = client.map(|c| &ws.clients[c]);
-        let owner = owners.get(&d.owner_id).copied();
-        let stamp = (
-            d.updated_at,
-            client_record.map(|c| c.updated_at),
-            owner.map(|o| o.updated_at),
-        );
         let earlier = match previous.get(cursor) {
             Some(e) if e.id == d.id => {
                 cursor += 1;
@@ -154,41 +280,58 @@ fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
                     &previous[k]
                 }),
         };
-        let haystack = match earlier {
-            Some(e) if e.stamp == stamp => e.haystack.clone(),
-            _ => {
-                let mut text = d.title.to_lowercase();
-                for name in [
-                    client_record.map(|c| c.name.as_str()),
-                    owner.map(|o| o.name.as_str()),
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    text.push('\n');
-                    text.push_str(&name.to_lowercase());
-                }
-                Arc::from(text)
-            }
-        };
-        let same_currency = &d.value.currency == currency;
-        by_id.insert(d.id, entries.len());
-        entries.push(Entry {
-            deal: i,
-            id: d.id,
-            place,
-            owner: d.owner_id,
-            value: if same_currency { d.value.minor } else { 0 },
-            other_currency: !same_currency,
-            haystack,
-            stamp,
-            client,
-            next_due: None,
-            last_task: None,
-        });
+        entries.extend(lookup.entry(i, earlier));
     }
+    add_tasks(ws, &mut entries);
+    BoardIndex {
+        columns,
+        entries,
+        sources,
+    }
+}
+
+/// The previous entries with those of changed deals made anew, or `None`
+/// when a deal came onto the board or left it (the caller rebuilds).
+/// Tasks, clients and salespeople are unchanged, so each entry keeps its
+/// next task.
+fn updated_entries(ws: &Workspace, columns: &[Stage], previous: &BoardIndex) -> Option<Vec<Entry>> {
+    let pipeline = previous.sources.pipeline?;
+    let mut lookup = Lookup::new(ws, columns);
+    let mut entries = Vec::with_capacity(previous.entries.len());
+    let mut earlier = previous.entries.iter().peekable();
+    for (i, d) in ws.deals.iter().enumerate() {
+        let on_board = d.pipeline_id == pipeline;
+        match earlier.peek() {
+            Some(e) if e.id == d.id => {
+                if !on_board {
+                    return None;
+                }
+                if e.stamp.0 == d.updated_at {
+                    entries.push(Entry {
+                        deal: i,
+                        ..(*e).clone()
+                    });
+                } else {
+                    let mut entry = lookup.entry(i, Some(e))?;
+                    entry.next_due = e.next_due;
+                    entry.last_task = e.last_task;
+                    entries.push(entry);
+                }
+                earlier.next();
+            }
+            // A deal of the pipeline without an entry must still have none.
+            _ if on_board && lookup.entry(i, None).is_some() => return None,
+            _ => {}
+        }
+    }
+    earlier.peek().is_none().then_some(entries)
+}
+
+/// Each entry's earliest open task and last task activity.
+fn add_tasks(ws: &Workspace, entries: &mut [Entry]) {
+    let by_id: FxHashMap<Id, usize> = entries.iter().enumerate().map(|(k, e)| (e.id, k)).collect();
     for t in &ws.tasks {
-        let Some(e) = by_id.get(&t.deal_id).map(|i| &mut entries[*i]) else {
+        let Some(e) = by_id.get(&t.deal_id).map(|k| &mut entries[*k]) else {
             continue;
         };
         if t.done_at.is_none() {
@@ -197,7 +340,6 @@ fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
         let latest = t.done_at.map_or(t.created_at, |d| d.max(t.created_at));
         e.last_task = Some(e.last_task.map_or(latest, |l| l.max(latest)));
     }
-    BoardIndex { columns, entries }
 }
 
 /// A column after the filters: which entries, and their totals.
@@ -352,7 +494,10 @@ fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
             };
             state.announce(tf!(i18n, board.moved, title = title, stage = place).to_string());
             if by_keyboard {
-                // The card is drawn anew in its new column; keep the focus on it.
+                // The card is drawn anew in its new column; keep the focus on
+                // it. Let go of the old card first: removing the focused
+                // element makes the browser lay out the page on the spot.
+                blur_active();
                 request_animation_frame(move || focus_card(deal));
             }
         }
@@ -360,6 +505,16 @@ fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
             ctx.lost_for.set(Some(deal));
         }
         Err(e) => state.toasts.show(labels::apply_error(i18n, &e)),
+    }
+}
+
+fn blur_active() {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .active_element()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.blur();
     }
 }
 
@@ -888,6 +1043,78 @@ mod tests {
                 e.haystack
             );
         }
+    }
+
+    /// The index kept up to date change by change must match one built
+    /// from scratch: the board never shows a deal where it was before.
+    #[test]
+    fn an_updated_index_matches_a_rebuilt_one_after_each_change() {
+        use crate::domain::DealInput;
+        let mut ws = workspace();
+        let mut index = board_index(&ws, None);
+        let columns: Vec<Id> = index.columns.iter().map(|c| c.id).collect();
+        let open: Vec<Id> = index
+            .entries
+            .iter()
+            .filter(|e| matches!(e.place, Place::Column(_)))
+            .map(|e| e.id)
+            .take(4)
+            .collect();
+        let (a, b, c) = (open[0], open[1], open[2]);
+        let client = ws.clients[0].id;
+        let task = ws
+            .tasks
+            .iter()
+            .find(|t| t.done_at.is_none() && open.contains(&t.deal_id))
+            .map(|t| t.id)
+            .expect("an open task on the board");
+        let mut renamed = DealInput::from_deal(ws.deal(b).unwrap());
+        renamed.title = "Renamed deal".into();
+        let mut client_input = crate::domain::ClientInput::from_client(&ws.clients[0]);
+        client_input.name = "Renamed client".into();
+        let commands = vec![
+            Command::MoveDeal {
+                id: a,
+                stage_id: columns[2],
+            },
+            Command::MoveDeal {
+                id: a,
+                stage_id: columns[1],
+            },
+            Command::CloseWon { id: c },
+            Command::Reopen { id: c },
+            Command::MarkMaybe { id: b },
+            Command::EditDeal {
+                id: b,
+                input: renamed,
+            },
+            Command::CompleteTask {
+                id: task,
+                outcome: "Called".into(),
+                offer_promised: false,
+            },
+            Command::EditClient {
+                id: client,
+                input: client_input,
+            },
+            Command::DeleteDeal { id: a },
+            Command::MoveDeal {
+                id: b,
+                stage_id: columns[0],
+            },
+        ];
+        let mut at = Utc.with_ymd_and_hms(2026, 3, 21, 9, 0, 0).unwrap();
+        for command in commands {
+            let what = format!("{command:?}");
+            at += chrono::Duration::minutes(1);
+            ws.apply(command, at).unwrap();
+            let updated = board_index(&ws, Some(&index));
+            assert_eq!(updated, board_index(&ws, None), "after {what}");
+            index = updated;
+        }
+        let moved = index.entries.iter().find(|e| e.id == b).unwrap();
+        assert_eq!(moved.place, Place::Column(0));
+        assert!(moved.haystack.starts_with("renamed deal"));
     }
 
     #[test]
