@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use leptos::ev;
@@ -18,6 +19,10 @@ use crate::domain::{Command, Id, Money, Outcome, Stage, StageKind, Workspace};
 
 /// Cards shown per column before "Show more"; long columns stay fast.
 const PAGE: usize = 50;
+/// Cards per column in the board's first frame (about a screenful); the
+/// rest of the page follows right after it is painted, so the board shows
+/// sooner.
+const FIRST: usize = 10;
 
 /// What a card shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -466,6 +471,8 @@ struct BoardCtx {
     model: Memo<BoardModel>,
     open_menu: RwSignal<Option<Id>>,
     lost_for: RwSignal<Option<Id>>,
+    /// The first frame is painted: columns show their whole page.
+    painted: RwSignal<bool>,
 }
 
 fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
@@ -549,8 +556,12 @@ pub fn Board() -> impl IntoView {
         model,
         open_menu: RwSignal::new(None),
         lost_for: RwSignal::new(None),
+        painted: RwSignal::new(false),
     };
     provide_context(ctx);
+    // The first task after the next frame runs once that frame is painted.
+    let painted = ctx.painted;
+    request_animation_frame(move || set_timeout(move || painted.set(true), Duration::ZERO));
     let new_deal = RwSignal::new(false);
 
     let pipelines = move || {
@@ -675,7 +686,11 @@ fn Column(stage: Stage) -> impl IntoView {
         })
     });
     let shown = Memo::new(move |_| {
-        let n = limit.get();
+        let n = if ctx.painted.get() {
+            limit.get()
+        } else {
+            FIRST
+        };
         let now = state.now.get();
         let locale = i18n.get_locale();
         ctx.model.with(|m| {
@@ -950,9 +965,11 @@ fn ClosedZone(won: bool) -> impl IntoView {
     let cards = move || {
         let now = state.now.get();
         let locale = i18n.get_locale();
+        // Folded away at first: drawn after the board's first frame.
+        let n = if ctx.painted.get() { PAGE } else { 0 };
         ctx.model.with(|m| {
             let z = if won { &m.won } else { &m.lost };
-            let visible = &z.entries[..z.entries.len().min(PAGE)];
+            let visible = &z.entries[..z.entries.len().min(n)];
             ctx.index.with(|ix| {
                 state
                     .workspace
