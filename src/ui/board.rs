@@ -138,8 +138,8 @@ impl Sources {
     }
 }
 
-/// Finds clients and owners for entries; the maps are built on first use
-/// (a single moved deal does not need them).
+/// Finds clients and owners for entries; each map is built on first use,
+/// so an update in which no deal changed builds neither.
 struct Lookup<'a> {
     ws: &'a Workspace,
     columns: &'a [Stage],
