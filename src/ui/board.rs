@@ -20,8 +20,8 @@ use crate::domain::{Command, Id, Money, Outcome, Stage, StageKind, Workspace};
 /// Cards shown per column before "Show more"; long columns stay fast.
 const PAGE: usize = 50;
 /// Cards per column in the board's first frame (about a screenful); the
-/// rest of the page follows right after it is painted, so the board shows
-/// sooner.
+/// rest of each column's page follows once that frame is painted, a column
+/// a frame, so the board shows sooner and answers clicks meanwhile.
 const FIRST: usize = 10;
 
 /// What a card shows.
@@ -471,8 +471,9 @@ struct BoardCtx {
     model: Memo<BoardModel>,
     open_menu: RwSignal<Option<Id>>,
     lost_for: RwSignal<Option<Id>>,
-    /// The first frame is painted: columns show their whole page.
-    painted: RwSignal<bool>,
+    /// How many columns show their whole page (see `FIRST`); more than the
+    /// columns once the closed zones are drawn too.
+    revealed: RwSignal<usize>,
 }
 
 fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
@@ -513,6 +514,33 @@ fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
         }
         Err(e) => state.toasts.show(labels::apply_error(i18n, &e)),
     }
+}
+
+/// After the next frame is painted, draws one more column in full, and so
+/// on until the closed zones are drawn too. Stops if the board is gone.
+fn reveal_next(revealed: RwSignal<usize>, model: Memo<BoardModel>) {
+    // The first task after a frame runs once that frame is painted.
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                let Some(columns) = model.try_with_untracked(|m| m.columns.len()) else {
+                    return;
+                };
+                if let Some(n) = revealed.try_update(|n| {
+                    *n += 1;
+                    *n
+                }) {
+                    if n <= columns {
+                        reveal_next(revealed, model);
+                    } else {
+                        // All drawn, whatever columns another pipeline has.
+                        revealed.set(usize::MAX);
+                    }
+                }
+            },
+            Duration::ZERO,
+        )
+    });
 }
 
 fn blur_active() {
@@ -556,12 +584,10 @@ pub fn Board() -> impl IntoView {
         model,
         open_menu: RwSignal::new(None),
         lost_for: RwSignal::new(None),
-        painted: RwSignal::new(false),
+        revealed: RwSignal::new(0),
     };
     provide_context(ctx);
-    // The first task after the next frame runs once that frame is painted.
-    let painted = ctx.painted;
-    request_animation_frame(move || set_timeout(move || painted.set(true), Duration::ZERO));
+    reveal_next(ctx.revealed, model);
     let new_deal = RwSignal::new(false);
 
     let pipelines = move || {
@@ -686,7 +712,10 @@ fn Column(stage: Stage) -> impl IntoView {
         })
     });
     let shown = Memo::new(move |_| {
-        let n = if ctx.painted.get() {
+        let position = ctx
+            .model
+            .with(|m| m.columns.iter().position(|c| c.stage.id == stage_id));
+        let n = if position.is_some_and(|p| p < ctx.revealed.get()) {
             limit.get()
         } else {
             FIRST
@@ -966,7 +995,8 @@ fn ClosedZone(won: bool) -> impl IntoView {
         let now = state.now.get();
         let locale = i18n.get_locale();
         // Folded away at first: drawn after the board's first frame.
-        let n = if ctx.painted.get() { PAGE } else { 0 };
+        let drawn = ctx.revealed.get() > ctx.model.with(|m| m.columns.len());
+        let n = if drawn { PAGE } else { 0 };
         ctx.model.with(|m| {
             let z = if won { &m.won } else { &m.lost };
             let visible = &z.entries[..z.entries.len().min(n)];
