@@ -88,8 +88,10 @@ struct BoardIndex {
 
 /// What the index was made from besides the deals themselves. While these
 /// stay the same, a change to some deals (a move, an edit) updates only
-/// their entries; any other change rebuilds the index.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// their entries; any other change rebuilds the index. `Eq`, so that the
+/// memo comparing indexes sees a shared `Arc<Sources>` as equal by pointer
+/// instead of walking every task's stamp after each change.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Sources {
     pipeline: Option<Id>,
     currency: String,
