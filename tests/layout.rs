@@ -1,5 +1,6 @@
 //! The sharded storage layout: a round trip, only changed shards rewritten,
-//! shard counts growing with the data, and another tab's shard merged in.
+//! shard counts growing with the data, another tab's shard merged in, and
+//! shards in the binary encoding next to JSON ones from earlier builds.
 
 mod common;
 
@@ -8,8 +9,11 @@ use std::collections::HashMap;
 use common::*;
 use pipeline_crm::domain::demo::{sample_workspace, SampleSize};
 use pipeline_crm::domain::exchange::merge;
+use pipeline_crm::domain::format::FormatError;
 use pipeline_crm::domain::layout::*;
-use pipeline_crm::domain::packing::unpack;
+use pipeline_crm::domain::packing::{
+    pack, pack_binary, unpack, unpack_any, Unpacked, BINARY_PREFIX, PACKED_PREFIX,
+};
 use pipeline_crm::domain::*;
 
 fn sample(deals: usize) -> Workspace {
@@ -134,4 +138,117 @@ fn shard_keys_read_back() {
     assert_eq!(parse_shard_key(&key), Some((Family::Tasks, 64, 9)));
     assert_eq!(parse_shard_key("pipeline-crm.workspace"), None);
     assert_eq!(parse_shard_key("pipeline-crm.deals.x.1"), None);
+}
+
+/// The same storage with every shard written as JSON, as earlier builds did.
+fn as_json_shards(storage: &HashMap<String, String>, ws: &Workspace) -> HashMap<String, String> {
+    storage
+        .iter()
+        .map(|(key, value)| {
+            if key == META_KEY {
+                return (key.clone(), value.clone());
+            }
+            let part = partial(key, value, ws).unwrap();
+            let json = match parse_shard_key(key).unwrap().0 {
+                Family::Deals => serde_json::to_string(&part.deals),
+                Family::Tasks => serde_json::to_string(&part.tasks),
+                Family::Clients => serde_json::to_string(&part.clients),
+                Family::Tombstones => serde_json::to_string(&part.tombstones),
+            }
+            .unwrap();
+            (key.clone(), pack(&json))
+        })
+        .collect()
+}
+
+#[test]
+fn shards_are_binary_and_json_shards_from_earlier_builds_still_read() {
+    let mut ws = sample(600);
+    let mut storage = HashMap::new();
+    store(&plan(&ws, &HashMap::new()), &mut storage);
+    assert!(storage[META_KEY].starts_with(PACKED_PREFIX));
+    for (key, value) in &storage {
+        if key != META_KEY {
+            assert!(value.starts_with(BINARY_PREFIX), "{key}");
+        }
+    }
+    let mut expected = ws.clone();
+    expected.canonical();
+
+    let mut old = as_json_shards(&storage, &ws);
+    let binary_chars: usize = storage.values().map(|v| v.chars().count()).sum();
+    let json_chars: usize = old.values().map(|v| v.chars().count()).sum();
+    assert!(binary_chars < json_chars, "{binary_chars} vs {json_chars}");
+    assert_eq!(load(&old), expected);
+
+    // Nothing changed, nothing is written; a changed deal's shard is
+    // rewritten in the binary encoding, and the rest stays readable JSON.
+    let read = load(&old);
+    assert!(plan(&read, &fingerprints(&read)).writes.is_empty());
+    ws = read;
+    let deal = ws.deals[3].id;
+    let mut input = DealInput::from_deal(&ws.deals[3]);
+    input.title = "Rewritten".into();
+    ws.apply(Command::EditDeal { id: deal, input }, at(2026, 3, 21, 9, 0))
+        .unwrap();
+    let next = plan(&ws, &fingerprints(&load(&old)));
+    assert_eq!(next.writes.len(), 1);
+    assert!(next.writes[0].value.starts_with(BINARY_PREFIX));
+    store(&next, &mut old);
+    assert_eq!(load(&old).deal(deal).unwrap().title, "Rewritten");
+}
+
+#[test]
+fn every_field_survives_the_binary_encoding() {
+    let mut ws = sample(40);
+    let deal = &mut ws.deals[0];
+    deal.title = "Ünïcode \"quoted\" deal \u{1F680}\n second line".into();
+    deal.client_id = None;
+    deal.lost_reason = Some(LostReason {
+        kind: LostReasonKind::Competitor,
+        note: "went with 𝔄𝔠𝔪𝔢".into(),
+    });
+    deal.outcome = Outcome::Lost;
+    deal.expected_close = chrono::NaiveDate::from_ymd_opt(2027, 2, 28);
+    deal.decision_date = chrono::NaiveDate::from_ymd_opt(1999, 12, 31);
+    deal.budget = Some(Money {
+        minor: -123_456_789_012,
+        currency: "PLN".into(),
+    });
+    deal.decision_maker_confirmed = Some(false);
+    deal.qualified = Some(true);
+    deal.closed_at = Some(at(2026, 3, 20, 12, 0) + chrono::Duration::nanoseconds(123_456_789));
+    deal.dismissed_suggestions = vec!["call-3".into(), String::new()];
+    ws.tasks[0].done_at = Some(at(2026, 3, 19, 8, 30));
+    ws.tasks[0].note = String::new();
+    let mut storage = HashMap::new();
+    store(&plan(&ws, &HashMap::new()), &mut storage);
+    let mut expected = ws.clone();
+    expected.canonical();
+    assert_eq!(load(&storage), expected);
+}
+
+#[test]
+fn a_damaged_binary_shard_is_refused() {
+    let ws = sample(300);
+    let mut storage = HashMap::new();
+    store(&plan(&ws, &HashMap::new()), &mut storage);
+    let key = shard_key(Family::Deals, shard_count(300), 0);
+    let Ok(Unpacked::Binary(bytes)) = unpack_any(&storage[&key]) else {
+        panic!("{key} is not binary");
+    };
+    let meta = unpack(&storage[META_KEY]).unwrap().into_owned();
+    for damaged in [
+        [bytes.as_slice(), &[0]].concat(),
+        bytes[..bytes.len() - 1].to_vec(),
+        bytes[..bytes.len() / 2].to_vec(),
+    ] {
+        let mut broken = storage.clone();
+        broken.insert(key.clone(), pack_binary(&damaged));
+        let err = assemble(&meta, |k| broken.get(k).cloned()).unwrap_err();
+        assert!(
+            matches!(err, FormatError::WrongShape(ref e) if e.contains(&key)),
+            "{err:?}"
+        );
+    }
 }

@@ -58,7 +58,26 @@ fn damage_is_reported_not_panicked_on() {
     assert_eq!(unpack(&huge), Err(PackError::TooLarge));
 }
 
+#[test]
+fn bytes_pack_apart_from_json() {
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    let packed = pack_binary(&bytes);
+    assert!(packed.starts_with(BINARY_PREFIX));
+    assert_eq!(unpack_any(&packed), Ok(Unpacked::Binary(bytes)));
+    assert_eq!(
+        unpack_any(&pack("[1]")),
+        Ok(Unpacked::Json("[1]".to_string().into()))
+    );
+    assert_eq!(unpack_any("[2]"), Ok(Unpacked::Json("[2]".into())));
+}
+
 proptest! {
+    #[test]
+    fn any_bytes_round_trip(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
+        let packed = pack_binary(&bytes);
+        prop_assert_eq!(unpack_any(&packed).unwrap(), Unpacked::Binary(bytes));
+    }
+
     #[test]
     fn any_text_round_trips(text in "\\PC{0,2000}") {
         let packed = pack(&text);

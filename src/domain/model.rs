@@ -293,7 +293,9 @@ pub struct Deal {
     /// Every stage the deal entered, oldest first; the last is the current stage.
     pub stage_history: Vec<StageEntry>,
     /// Keys of cadence suggestions the user dismissed for this deal.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Always written: stored shards use a binary encoding without field
+    // names, in which a field cannot be left out.
+    #[serde(default)]
     pub dismissed_suggestions: Vec<String>,
 }
 

@@ -1,5 +1,6 @@
-//! The compact form of stored data: the workspace's JSON compressed with LZ4
-//! and written as text, 15 bits per character.
+//! The compact form of stored data: the workspace's JSON (or, for records,
+//! their binary encoding) compressed with LZ4 and written as text, 15 bits
+//! per character.
 //!
 //! localStorage holds text, and a browser gives an origin about 5 MiB of it.
 //! JSON of 10 000 deals with their tasks is several times that; compressed
@@ -9,8 +10,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// Marks a packed value; anything else is read as plain JSON (earlier builds).
+/// Marks a packed JSON value; anything unmarked is read as plain JSON (earlier builds).
 pub const PACKED_PREFIX: &str = "lz4.1:";
+/// Marks packed bytes that are not text (records in a binary encoding).
+pub const BINARY_PREFIX: &str = "bin.1:";
 
 const BASE: u32 = 0x0800;
 /// Refuse to unpack more than this (a damaged length must not exhaust memory).
@@ -85,9 +88,18 @@ fn from_chars(text: &str, len: usize) -> Result<Vec<u8>, PackError> {
 
 /// Packs `json` for storage.
 pub fn pack(json: &str) -> String {
-    let compressed = lz4_flex::compress_prepend_size(json.as_bytes());
-    let mut out = String::with_capacity(PACKED_PREFIX.len() + 3 + compressed.len() * 3 / 5 + 2);
-    out.push_str(PACKED_PREFIX);
+    pack_with(PACKED_PREFIX, json.as_bytes())
+}
+
+/// Packs bytes that are not text for storage.
+pub fn pack_binary(bytes: &[u8]) -> String {
+    pack_with(BINARY_PREFIX, bytes)
+}
+
+fn pack_with(prefix: &str, bytes: &[u8]) -> String {
+    let compressed = lz4_flex::compress_prepend_size(bytes);
+    let mut out = String::with_capacity(prefix.len() + 3 + compressed.len() * 3 / 5 + 2);
+    out.push_str(prefix);
     // The compressed length, in the first three characters.
     let len = compressed.len() as u64;
     to_chars(
@@ -104,11 +116,34 @@ pub fn pack(json: &str) -> String {
     out
 }
 
+/// A stored value, unpacked.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unpacked<'a> {
+    /// JSON text (packed, or plain from earlier builds).
+    Json(Cow<'a, str>),
+    /// Bytes packed with [`pack_binary`].
+    Binary(Vec<u8>),
+}
+
+/// A stored value as JSON text or bytes, whichever it was packed from.
+pub fn unpack_any(stored: &str) -> Result<Unpacked<'_>, PackError> {
+    if let Some(body) = stored.strip_prefix(BINARY_PREFIX) {
+        return unpack_body(body).map(Unpacked::Binary);
+    }
+    unpack(stored).map(Unpacked::Json)
+}
+
 /// The JSON text of a stored value: unpacked if it was packed, as it is otherwise.
 pub fn unpack(stored: &str) -> Result<Cow<'_, str>, PackError> {
     let Some(body) = stored.strip_prefix(PACKED_PREFIX) else {
         return Ok(Cow::Borrowed(stored));
     };
+    String::from_utf8(unpack_body(body)?)
+        .map(Cow::Owned)
+        .map_err(|e| PackError::Decompress(e.to_string()))
+}
+
+fn unpack_body(body: &str) -> Result<Vec<u8>, PackError> {
     let head: String = body.chars().take(3).collect();
     let len_bytes = from_chars(&head, 5)?;
     let len = len_bytes.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)) as usize;
@@ -122,9 +157,6 @@ pub fn unpack(stored: &str) -> Result<Cow<'_, str>, PackError> {
     if declared > MAX_UNPACKED {
         return Err(PackError::TooLarge);
     }
-    let bytes = lz4_flex::decompress_size_prepended(&compressed)
-        .map_err(|e| PackError::Decompress(e.to_string()))?;
-    String::from_utf8(bytes)
-        .map(Cow::Owned)
+    lz4_flex::decompress_size_prepended(&compressed)
         .map_err(|e| PackError::Decompress(e.to_string()))
 }
