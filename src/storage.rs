@@ -36,7 +36,7 @@ use crate::domain::layout::{
     assemble, fingerprint_of_partial, fingerprints, is_layout, layout_keys, parse_shard_key,
     partial, plan, Plan, META_KEY,
 };
-use crate::domain::packing::unpack;
+use crate::domain::packing::{unpack, BINARY_PREFIX};
 use crate::domain::{Id, Workspace, FORMAT_VERSION};
 
 /// The localStorage key of the meta value (and of the whole workspace in earlier builds).
@@ -85,6 +85,15 @@ pub fn available() -> bool {
 
 fn get(key: &str) -> Option<String> {
     storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+/// Whether the stored value of `key` is in the binary encoding. Only the
+/// answer crosses into wasm, not the value (a shard is kilobytes of text).
+fn is_binary(storage: &web_sys::Storage, key: &str) -> bool {
+    js_sys::Reflect::get(storage, &key.into())
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
+        .is_some_and(|v| v.starts_with(BINARY_PREFIX, 0))
 }
 
 fn keep_unreadable(raw: &str) {
@@ -225,8 +234,14 @@ impl Autosave {
             .and_then(|raw| unpack(&raw).ok().map(|j| is_layout(&j)))
             .unwrap_or(false)
         {
-            // What was just read is what is stored.
-            workspace.with_untracked(fingerprints)
+            // What was just read is what is stored; shards an earlier build
+            // wrote as JSON count as unknown, so the next save rewrites them
+            // in the binary encoding (quicker to open, and smaller).
+            let mut stored = workspace.with_untracked(fingerprints);
+            if let Some(storage) = storage() {
+                stored.retain(|key, _| key == WORKSPACE_KEY || is_binary(&storage, key));
+            }
+            stored
         } else {
             HashMap::new()
         };

@@ -191,6 +191,46 @@ test("stored data is packed to fit the quota, and plain data from earlier builds
   await expect(card(page, "Packed")).toBeVisible();
 });
 
+test("shards an earlier build wrote as JSON open, and the next save rewrites them all in the binary encoding", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Kept from before", "10");
+  const { workspace } = JSON.parse(await exportText(page));
+  // The sharded layout as earlier builds wrote it: the same keys, JSON values.
+  const shards: Record<string, unknown[]> = {
+    "pipeline-crm.deals.1.0": workspace.deals,
+    "pipeline-crm.tasks.1.0": workspace.tasks,
+    "pipeline-crm.clients.1.0": workspace.clients,
+    "pipeline-crm.tombstones.1.0": workspace.tombstones,
+  };
+  const meta = {
+    format_version: workspace.format_version,
+    layout: 1,
+    settings: workspace.settings,
+    pipelines: workspace.pipelines,
+    salespeople: workspace.salespeople,
+    shards: { deals: 1, tasks: 1, clients: 1, tombstones: 1 },
+  };
+  await page.evaluate(
+    ([key, meta, shards]) => {
+      localStorage.setItem(key, JSON.stringify(meta));
+      for (const [k, v] of Object.entries(shards)) localStorage.setItem(k, JSON.stringify(v));
+    },
+    [KEY, meta, shards] as const,
+  );
+  await page.reload();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await expect(card(page, "Kept from before")).toBeVisible();
+
+  await addDeal(page, "Added after", "20");
+  const prefixes = () =>
+    page.evaluate((keys) => keys.map((k) => localStorage.getItem(k)?.slice(0, 6)), Object.keys(shards));
+  await expect.poll(prefixes).toEqual(["bin.1:", "bin.1:", "bin.1:", "bin.1:"]);
+  await page.reload();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await expect(card(page, "Kept from before")).toBeVisible();
+  await expect(card(page, "Added after")).toBeVisible();
+});
+
 test("an export imported on another browser gives back the same data", async ({ browser }) => {
   const { context, page } = await demoPage(browser);
   const text = await exportText(page);
