@@ -59,6 +59,32 @@ fn damage_is_reported_not_panicked_on() {
 }
 
 #[test]
+fn a_foreign_character_anywhere_in_the_body_is_refused() {
+    let bytes: Vec<u8> = (0..500u32).map(|i| (i * 37 % 251) as u8).collect();
+    let packed: Vec<char> = pack_binary(&bytes).chars().collect();
+    let body = BINARY_PREFIX.len() + 3;
+    for at in [body, body + 40, packed.len() - 1] {
+        for foreign in ['a', 'é', '\u{9000}', '\u{7ff}', '🚀'] {
+            let mut chars = packed.clone();
+            chars[at] = foreign;
+            let text: String = chars.iter().collect();
+            assert_eq!(
+                unpack_any(&text),
+                Err(PackError::Damaged),
+                "{foreign} at {at}"
+            );
+            chars.insert(at, foreign);
+            let text: String = chars.iter().collect();
+            assert_eq!(
+                unpack_any(&text),
+                Err(PackError::Damaged),
+                "{foreign} before {at}"
+            );
+        }
+    }
+}
+
+#[test]
 fn bytes_pack_apart_from_json() {
     let bytes: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
     let packed = pack_binary(&bytes);

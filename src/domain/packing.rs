@@ -59,31 +59,41 @@ fn to_chars(bytes: &[u8], out: &mut String) {
 }
 
 fn from_chars(text: &str, len: usize) -> Result<Vec<u8>, PackError> {
-    let mut out = Vec::with_capacity(len);
+    // Every character of the range is three bytes of UTF-8 (a lead byte
+    // 0xE0-0xEF and two continuation bytes), so the text is read three bytes
+    // at a time instead of decoded character by character: a shard is
+    // thousands of characters, and reading them is part of opening the app.
+    // The first character of any other length starts a chunk with a byte
+    // that is not such a lead byte, and is refused there.
+    let bytes = text.as_bytes();
+    if !bytes.len().is_multiple_of(3) || bytes.len() / 3 != (len * 8).div_ceil(15) {
+        // Not exactly the characters `len` bytes take (15 bits each).
+        return Err(PackError::Damaged);
+    }
+    // The last character's padding may make up one byte too many.
+    let mut out = Vec::with_capacity(len + 1);
     let mut acc: u32 = 0;
     let mut bits = 0;
-    for c in text.chars() {
-        if out.len() == len {
-            // More characters than the length accounts for.
+    for c in bytes.chunks_exact(3) {
+        if c[0] & 0xF0 != 0xE0 {
             return Err(PackError::Damaged);
         }
-        let v = (c as u32)
+        let code =
+            (u32::from(c[0] & 0x0F) << 12) | (u32::from(c[1] & 0x3F) << 6) | u32::from(c[2] & 0x3F);
+        let v = code
             .checked_sub(BASE)
             .filter(|v| *v <= 0x7FFF)
             .ok_or(PackError::Damaged)?;
         acc = (acc << 15) | v;
         bits += 15;
-        while bits >= 8 && out.len() < len {
+        while bits >= 8 {
             bits -= 8;
             out.push((acc >> bits) as u8);
         }
         acc &= (1 << bits) - 1;
     }
-    if out.len() == len {
-        Ok(out)
-    } else {
-        Err(PackError::Damaged)
-    }
+    out.truncate(len);
+    Ok(out)
 }
 
 /// Packs `json` for storage.
