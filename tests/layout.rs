@@ -220,6 +220,7 @@ fn every_field_survives_the_binary_encoding() {
     deal.closed_at = Some(at(2026, 3, 20, 12, 0) + chrono::Duration::nanoseconds(123_456_789));
     deal.dismissed_suggestions = vec!["call-3".into(), String::new()];
     ws.tasks[0].done_at = Some(at(2026, 3, 19, 8, 30));
+    ws.tasks[0].due = at(1969, 7, 20, 20, 17) + chrono::Duration::nanoseconds(1);
     ws.tasks[0].note = String::new();
     let mut storage = HashMap::new();
     store(&plan(&ws, &HashMap::new()), &mut storage);

@@ -12,14 +12,17 @@ pub type Id = Uuid;
 /// The version of the stored and exported data format this build writes.
 pub const FORMAT_VERSION: u32 = 2;
 
-/// Reading timestamps: the RFC 3339 form this app writes goes through
-/// chrono's dedicated parser, several times faster than the general one
-/// behind `DateTime`'s `Deserialize` (a large workspace holds ~200 000
-/// timestamps); anything else falls back to the general parser, so what
-/// it accepted before is still accepted, with the same error otherwise.
+/// Timestamps. In JSON (exports, the meta value) they are RFC 3339 text,
+/// read by chrono's dedicated parser, several times faster than the general
+/// one behind `DateTime`'s `Deserialize` (a large workspace holds ~200 000
+/// timestamps); anything else falls back to the general parser, so what it
+/// accepted before is still accepted, with the same error otherwise. In the
+/// binary encoding of stored shards they are seconds and nanoseconds since
+/// 1970: nothing to parse when the app opens.
 mod rfc3339 {
     use chrono::{DateTime, Utc};
-    use serde::de::{Deserializer, Error, Visitor};
+    use serde::de::{Deserialize, Deserializer, Error, Visitor};
+    use serde::ser::{Serialize, Serializer};
     use std::fmt;
 
     fn parse<E: Error>(text: &str) -> Result<DateTime<Utc>, E> {
@@ -44,34 +47,73 @@ mod rfc3339 {
         }
     }
 
-    struct MaybeText;
-
-    impl<'de> Visitor<'de> for MaybeText {
-        type Value = Option<DateTime<Utc>>;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("an RFC 3339 date and time, or null")
-        }
-
-        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_str(Text).map(Some)
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            t.serialize(s)
+        } else {
+            (t.timestamp(), t.timestamp_subsec_nanos()).serialize(s)
         }
     }
 
-    pub fn plain<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        d.deserialize_str(Text)
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        if d.is_human_readable() {
+            d.deserialize_str(Text)
+        } else {
+            let (secs, nanos) = <(i64, u32)>::deserialize(d)?;
+            DateTime::from_timestamp(secs, nanos)
+                .ok_or_else(|| D::Error::custom("a date and time out of range"))
+        }
     }
 
-    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        d.deserialize_option(MaybeText)
+    /// The same for optional timestamps.
+    pub mod optional {
+        use super::*;
+
+        struct Stamp<'a>(&'a DateTime<Utc>);
+
+        impl Serialize for Stamp<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                super::serialize(self.0, s)
+            }
+        }
+
+        struct MaybeStamp;
+
+        impl<'de> Visitor<'de> for MaybeStamp {
+            type Value = Option<DateTime<Utc>>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an RFC 3339 date and time, or null")
+            }
+
+            fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                super::deserialize(d).map(Some)
+            }
+        }
+
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_some(&Stamp(t)),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            d.deserialize_option(MaybeStamp)
+        }
     }
 }
 
@@ -135,7 +177,7 @@ pub struct Pipeline {
     #[serde(default)]
     pub preset: Option<StagePreset>,
     /// Last change, for merging.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -238,7 +280,7 @@ pub struct StageEntry {
     /// The stage entered.
     pub stage_id: Id,
     /// When.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub entered_at: DateTime<Utc>,
 }
 
@@ -282,13 +324,13 @@ pub struct Deal {
     /// Qualified (true) or disqualified (false); `None` while undecided.
     pub qualified: Option<bool>,
     /// When the deal was created.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// Last change, for merging.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
     /// When it was won or lost.
-    #[serde(default, deserialize_with = "rfc3339::optional")]
+    #[serde(default, with = "rfc3339::optional")]
     pub closed_at: Option<DateTime<Utc>>,
     /// Every stage the deal entered, oldest first; the last is the current stage.
     pub stage_history: Vec<StageEntry>,
@@ -353,10 +395,10 @@ pub struct Client {
     /// Potential, behaviour and interest.
     pub rating: ClientRating,
     /// When the client was created.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// Last change, for merging.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -408,22 +450,22 @@ pub struct Task {
     /// What kind of activity.
     pub kind: TaskKind,
     /// When it is due.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub due: DateTime<Utc>,
     /// What to do or say.
     pub note: String,
     /// When it was done; `None` while open.
-    #[serde(default, deserialize_with = "rfc3339::optional")]
+    #[serde(default, with = "rfc3339::optional")]
     pub done_at: Option<DateTime<Utc>>,
     /// What came of it.
     pub outcome: String,
     /// The contact ended with a promise to send an offer (starts the 24 h clock).
     pub offer_promised: bool,
     /// When the task was created.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// Last change, for merging.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -442,7 +484,7 @@ pub struct Salesperson {
     /// Name shown on cards and in dashboards.
     pub name: String,
     /// Last change, for merging.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -467,7 +509,7 @@ pub struct Settings {
     /// Monthly sales targets.
     pub quotas: Vec<Quota>,
     /// Last change, for merging.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -495,7 +537,7 @@ pub struct Tombstone {
     /// What it was.
     pub kind: RecordKind,
     /// When it was deleted.
-    #[serde(deserialize_with = "rfc3339::plain")]
+    #[serde(with = "rfc3339")]
     pub deleted_at: DateTime<Utc>,
 }
 
