@@ -331,9 +331,12 @@ impl Autosave {
                 .and_then(|raw| unpack(&raw).ok().map(|j| j.into_owned()))
                 .and_then(|json| layout_keys(&json).ok())
                 .unwrap_or_default();
-            // Fingerprints unknown: every key is rewritten, the old ones removed.
+            // Fingerprints unknown: every key is rewritten, the old ones
+            // removed. (Not 0 for unknown: that is an empty shard's
+            // fingerprint, and an empty shard of ours must still replace
+            // whatever the other tab left under its key.)
             self.stored
-                .set_value(keep_obsolete.into_iter().map(|k| (k, 0)).collect());
+                .set_value(keep_obsolete.into_iter().map(|k| (k, u64::MAX)).collect());
         }
         let plan = self
             .workspace

@@ -105,6 +105,32 @@ test("a stale tab never writes over newer data nor brings back a deleted deal", 
   }
 });
 
+test("the last deal, deleted in a stale tab, stays deleted", async ({ context }) => {
+  const a = await context.newPage();
+  await startWith(a, "Classic funnel");
+  await addDeal(a, "Doomed", "10");
+  const stale = await context.newPage();
+  await stale.addInitScript(() => window.addEventListener("storage", (e) => e.stopImmediatePropagation(), true));
+  await stale.goto("./");
+  await expect(card(stale, "Doomed")).toBeVisible();
+
+  const revision = () => a.evaluate(() => localStorage.getItem("pipeline-crm.revision"));
+  const before = await revision();
+  await renameDeal(a, "Doomed", "Doomed, renamed in A");
+  await expect.poll(revision).not.toBe(before);
+  await a.close();
+  // The stale tab, now alone, deletes its only deal: its deals shard is now
+  // empty, and must still replace the one the other tab saved.
+  await stale.getByRole("link", { name: "Doomed", exact: true }).click();
+  await stale.getByRole("button", { name: "Delete deal" }).click();
+  await expect(card(stale, "Doomed")).toHaveCount(0);
+  const later = await context.newPage();
+  await later.goto("./");
+  await expect(later.getByRole("region", { name: "Pipeline board" })).toBeVisible();
+  await expect(card(later, "Doomed, renamed in A")).toHaveCount(0);
+  await expect(card(later, "Doomed")).toHaveCount(0);
+});
+
 test("a full storage quota shows a banner, keeps the data in memory and export, and recovers", async ({ page }) => {
   await page.addInitScript(() => {
     const setItem = Storage.prototype.setItem;
