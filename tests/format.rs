@@ -76,6 +76,35 @@ fn current_data_reads_back_unchanged() {
 }
 
 #[test]
+fn optional_fields_left_out_read_as_empty() {
+    let now = at(2026, 3, 20, 12, 0);
+    let names = StagePreset::ClassicFunnel.stage_names();
+    let ws = pipeline_crm::domain::demo::sample_workspace(
+        StagePreset::ClassicFunnel,
+        "Classic",
+        &names,
+        &["A"],
+        pipeline_crm::domain::demo::SampleSize::scaled(5),
+        1,
+        now,
+    );
+    let mut value = serde_json::to_value(&ws).unwrap();
+    let deal = &mut value["deals"][0];
+    deal["expected_close"] = json!("2026-04-30");
+    let kept = deal.clone();
+    for field in ["decision_date", "closed_at", "dismissed_suggestions"] {
+        deal.as_object_mut().unwrap().remove(field);
+    }
+    let (ws, _) = read_workspace(value, now, "Me", || unreachable!()).unwrap();
+    let read = &ws.deals[0];
+    assert_eq!(read.expected_close, chrono::NaiveDate::from_ymd_opt(2026, 4, 30));
+    assert_eq!(read.decision_date, None);
+    assert_eq!(read.closed_at, None);
+    assert!(read.dismissed_suggestions.is_empty());
+    assert_eq!(read.id.to_string(), kept["id"].as_str().unwrap());
+}
+
+#[test]
 fn data_from_a_newer_version_is_refused() {
     let mut value = v1();
     value["format_version"] = json!(FORMAT_VERSION + 1);
