@@ -11,7 +11,7 @@
 //! the order of each record's fields and of each enum's variants. A change to
 //! the record types must write shards under a new prefix and keep a reader
 //! for this one, as `format.rs` keeps one for version 1. Shards in JSON, from
-//! earlier builds, are still read, and rewritten once their records change.
+//! earlier builds, are still read (the app rewrites them at its next save).
 //!
 //! This module is pure: the caller reads and writes the keys.
 
