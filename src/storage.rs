@@ -87,6 +87,11 @@ fn get(key: &str) -> Option<String> {
     storage().and_then(|s| s.get_item(key).ok().flatten())
 }
 
+/// The fingerprint of a stored value whose contents are not known, so that
+/// the next save rewrites it. Not 0: that is an empty shard's fingerprint,
+/// and an empty shard must still replace whatever is stored under its key.
+const UNKNOWN: u64 = u64::MAX;
+
 /// Whether the stored value of `key` is in the binary encoding. Only the
 /// answer crosses into wasm, not the value (a shard is kilobytes of text).
 fn is_binary(storage: &web_sys::Storage, key: &str) -> bool {
@@ -237,9 +242,14 @@ impl Autosave {
             // What was just read is what is stored; shards an earlier build
             // wrote as JSON count as unknown, so the next save rewrites them
             // in the binary encoding (quicker to open, and smaller).
+            // (Kept as keys: if the layout changes, they are removed as obsolete.)
             let mut stored = workspace.with_untracked(fingerprints);
             if let Some(storage) = storage() {
-                stored.retain(|key, _| key == WORKSPACE_KEY || is_binary(&storage, key));
+                for (key, fingerprint) in stored.iter_mut() {
+                    if key != WORKSPACE_KEY && !is_binary(&storage, key) {
+                        *fingerprint = UNKNOWN;
+                    }
+                }
             }
             stored
         } else {
@@ -331,12 +341,9 @@ impl Autosave {
                 .and_then(|raw| unpack(&raw).ok().map(|j| j.into_owned()))
                 .and_then(|json| layout_keys(&json).ok())
                 .unwrap_or_default();
-            // Fingerprints unknown: every key is rewritten, the old ones
-            // removed. (Not 0 for unknown: that is an empty shard's
-            // fingerprint, and an empty shard of ours must still replace
-            // whatever the other tab left under its key.)
+            // Fingerprints unknown: every key is rewritten, the old ones removed.
             self.stored
-                .set_value(keep_obsolete.into_iter().map(|k| (k, u64::MAX)).collect());
+                .set_value(keep_obsolete.into_iter().map(|k| (k, UNKNOWN)).collect());
         }
         let plan = self
             .workspace

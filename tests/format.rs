@@ -97,7 +97,10 @@ fn optional_fields_left_out_read_as_empty() {
     }
     let (ws, _) = read_workspace(value, now, "Me", || unreachable!()).unwrap();
     let read = &ws.deals[0];
-    assert_eq!(read.expected_close, chrono::NaiveDate::from_ymd_opt(2026, 4, 30));
+    assert_eq!(
+        read.expected_close,
+        chrono::NaiveDate::from_ymd_opt(2026, 4, 30)
+    );
     assert_eq!(read.decision_date, None);
     assert_eq!(read.closed_at, None);
     assert!(read.dismissed_suggestions.is_empty());

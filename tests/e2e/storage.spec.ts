@@ -257,6 +257,50 @@ test("shards an earlier build wrote as JSON open, and the next save rewrites the
   await expect(card(page, "Added after")).toBeVisible();
 });
 
+test("JSON shards of an earlier build are removed once the layout outgrows them", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Seed", "10");
+  const { workspace } = JSON.parse(await exportText(page));
+  // 256 deals: one shard; the 257th doubles the deal shards.
+  const deals = Array.from({ length: 256 }, (_, i) => ({
+    ...workspace.deals[0],
+    id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, "0")}`,
+    title: `Deal ${i + 1}`,
+  }));
+  const meta = {
+    format_version: workspace.format_version,
+    layout: 1,
+    settings: workspace.settings,
+    pipelines: workspace.pipelines,
+    salespeople: workspace.salespeople,
+    shards: { deals: 1, tasks: 1, clients: 1, tombstones: 1 },
+  };
+  await page.evaluate(
+    ([key, meta, deals]) => {
+      localStorage.setItem(key, JSON.stringify(meta));
+      localStorage.setItem("pipeline-crm.deals.1.0", JSON.stringify(deals));
+      for (const family of ["tasks", "clients", "tombstones"]) localStorage.setItem(`pipeline-crm.${family}.1.0`, "[]");
+    },
+    [KEY, meta, deals] as const,
+  );
+  await page.reload();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await page.getByLabel("Search deals").fill("Deal 256");
+  await expect(card(page, "Deal 256")).toBeVisible();
+  await page.getByLabel("Search deals").fill("");
+
+  await addDeal(page, "Deal 257", "10");
+  const dealKeys = () =>
+    page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("pipeline-crm.deals.")).sort());
+  await expect.poll(dealKeys).toEqual(["pipeline-crm.deals.2.0", "pipeline-crm.deals.2.1"]);
+  await page.reload();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  for (const title of ["Deal 1", "Deal 256", "Deal 257"]) {
+    await page.getByLabel("Search deals").fill(title);
+    await expect(card(page, title)).toBeVisible();
+  }
+});
+
 test("an export imported on another browser gives back the same data", async ({ browser }) => {
   const { context, page } = await demoPage(browser);
   const text = await exportText(page);
