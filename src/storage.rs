@@ -101,15 +101,74 @@ fn is_binary(storage: &web_sys::Storage, key: &str) -> bool {
         .is_some_and(|v| v.starts_with(BINARY_PREFIX, 0))
 }
 
+/// Where the shards of data found unreadable go before the first save
+/// replaces them: this prefix and the shard's key. (The meta value itself is
+/// kept under [`UNREADABLE_KEY`].)
+pub const SET_ASIDE_PREFIX: &str = "pipeline-crm.workspace.unreadable.";
+
+thread_local! {
+    /// Whether this tab found the stored data unreadable and has not yet set
+    /// its shards aside (see [`set_aside_unreadable`]).
+    static FOUND_UNREADABLE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn keep_unreadable(raw: &str) {
+    FOUND_UNREADABLE.set(true);
     if let Some(s) = storage() {
         let _ = s.set_item(UNREADABLE_KEY, raw);
     }
 }
 
-/// The unreadable data kept aside, to offer as a download.
+/// Every key in storage.
+fn keys(storage: &web_sys::Storage) -> Vec<String> {
+    let n = storage.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .collect()
+}
+
+/// Moves every shard of the data found unreadable out of the way of the
+/// first save (which would write its own shards under the same keys), one
+/// at a time, so that it takes no more room than one shard.
+fn set_aside_unreadable(storage: &web_sys::Storage) -> Result<(), wasm_bindgen::JsValue> {
+    for key in keys(storage) {
+        if parse_shard_key(&key).is_none() {
+            continue;
+        }
+        if let Some(value) = storage.get_item(&key)? {
+            storage.set_item(&format!("{SET_ASIDE_PREFIX}{key}"), &value)?;
+            storage.remove_item(&key)?;
+        }
+    }
+    FOUND_UNREADABLE.set(false);
+    Ok(())
+}
+
+/// The unreadable data kept aside, to offer as a download: the meta value
+/// as it was stored, or, when shards go with it, a JSON object of every
+/// stored key and value.
 pub fn unreadable_data() -> Option<String> {
-    get(UNREADABLE_KEY)
+    let meta = get(UNREADABLE_KEY)?;
+    let Some(storage) = storage() else {
+        return Some(meta);
+    };
+    let mut values = std::collections::BTreeMap::new();
+    for key in keys(&storage) {
+        let shard = match key.strip_prefix(SET_ASIDE_PREFIX) {
+            Some(shard) => shard.to_string(),
+            // Not set aside yet: still under its own key.
+            None if FOUND_UNREADABLE.get() && parse_shard_key(&key).is_some() => key.clone(),
+            None => continue,
+        };
+        if let Ok(Some(value)) = storage.get_item(&key) {
+            values.insert(shard, value);
+        }
+    }
+    if values.is_empty() {
+        return Some(meta);
+    }
+    values.insert(WORKSPACE_KEY.to_string(), meta);
+    serde_json::to_string_pretty(&values).ok()
 }
 
 /// The stored workspace in the current format, from the meta value's JSON
@@ -125,7 +184,8 @@ fn read_current(json: &str) -> Option<Workspace> {
 
 /// Reads the stored workspace. An older version is migrated and the data as
 /// it was is kept under [`pre_migration_key`]; unreadable data is kept under
-/// [`UNREADABLE_KEY`]. Nothing stored is ever overwritten here.
+/// [`UNREADABLE_KEY`] (and its shards under [`SET_ASIDE_PREFIX`] before the
+/// first save). Nothing stored is ever overwritten here.
 pub fn load(now: DateTime<Utc>, owner: &str, ids: impl FnMut() -> Id) -> Loaded {
     let Some(raw) = get(WORKSPACE_KEY) else {
         return Loaded::Empty;
@@ -235,7 +295,11 @@ impl Autosave {
     /// Autosave for `workspace` as just loaded, writing only while `enabled`
     /// (after the initial load).
     pub fn new(workspace: RwSignal<Workspace>, enabled: RwSignal<bool>) -> Self {
-        let stored = if get(WORKSPACE_KEY)
+        // Data found unreadable is not what the tab shows: nothing is known
+        // to be stored.
+        let stored = if FOUND_UNREADABLE.get() {
+            HashMap::new()
+        } else if get(WORKSPACE_KEY)
             .and_then(|raw| unpack(&raw).ok().map(|j| is_layout(&j)))
             .unwrap_or(false)
         {
@@ -320,6 +384,16 @@ impl Autosave {
             self.set_problem(Some(SaveProblem::Unavailable));
             return;
         };
+        // The first save after the data was found unreadable (the user
+        // started fresh or imported): its shards go aside first, so that
+        // nothing of it is overwritten, and everything is written.
+        if FOUND_UNREADABLE.get() {
+            if let Err(e) = set_aside_unreadable(&storage) {
+                self.fail(&e);
+                return;
+            }
+            self.stored.set_value(HashMap::new());
+        }
         // Another tab saved and we missed it: take its records in first, and
         // then write everything.
         let stored_revision = storage.get_item(REVISION_KEY).ok().flatten();

@@ -181,6 +181,36 @@ test("unreadable stored data is never overwritten: a recovery screen offers it a
   expect(await page.evaluate(() => localStorage.getItem("pipeline-crm.workspace.unreadable"))).toBe('{"format_version": 2, "deals": [broken');
 });
 
+test("a damaged shard: the download holds every stored value, and starting fresh overwrites none of them", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Kept deal", "10");
+  const stored = await page.evaluate(() =>
+    Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith("pipeline-crm.")).map((k) => [k, localStorage.getItem(k)!])),
+  );
+  const shards = Object.keys(stored).filter((k) => /^pipeline-crm\.(deals|tasks|clients|tombstones)\./.test(k));
+  expect(shards).toContain("pipeline-crm.deals.1.0");
+  await page.evaluate(() => localStorage.setItem("pipeline-crm.tasks.1.0", "bin.1:damaged"));
+  stored["pipeline-crm.tasks.1.0"] = "bin.1:damaged";
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Your stored data could not be opened" })).toBeVisible();
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download the stored data" }).click()]);
+  const saved = JSON.parse(readFileSync((await download.path())!, "utf8"));
+  for (const key of [KEY, ...shards]) expect(saved[key]).toBe(stored[key]);
+
+  await page.getByRole("button", { name: "Start fresh" }).click();
+  await page.getByRole("button", { name: "Start with Classic funnel" }).click();
+  await addDeal(page, "Fresh start", "10");
+  await page.reload();
+  await expect(card(page, "Fresh start")).toBeVisible();
+  await expect(card(page, "Kept deal")).toHaveCount(0);
+  const kept = await page.evaluate(() =>
+    Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith("pipeline-crm.workspace.unreadable")).map((k) => [k, localStorage.getItem(k)])),
+  );
+  expect(kept["pipeline-crm.workspace.unreadable"]).toBe(stored[KEY]);
+  for (const key of shards) expect(kept[`pipeline-crm.workspace.unreadable.${key}`]).toBe(stored[key]);
+});
+
 test("data from a newer version opens read-only and is never overwritten", async ({ page }) => {
   await startWith(page, "Classic funnel");
   await addDeal(page, "From the future", "10");
