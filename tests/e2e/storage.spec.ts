@@ -18,6 +18,33 @@ async function exportedRecords(page: Page) {
   return file;
 }
 
+// Stores `workspace` as earlier builds laid it out: a JSON meta value and
+// one JSON shard per family (`deals` replaces the workspace's deals).
+async function storeAsEarlierBuild(page: Page, workspace: any, deals: unknown[] = workspace.deals) {
+  const meta = {
+    format_version: workspace.format_version,
+    layout: 1,
+    settings: workspace.settings,
+    pipelines: workspace.pipelines,
+    salespeople: workspace.salespeople,
+    shards: { deals: 1, tasks: 1, clients: 1, tombstones: 1 },
+  };
+  const shards = {
+    "pipeline-crm.deals.1.0": deals,
+    "pipeline-crm.tasks.1.0": workspace.tasks,
+    "pipeline-crm.clients.1.0": workspace.clients,
+    "pipeline-crm.tombstones.1.0": workspace.tombstones,
+  };
+  await page.evaluate(
+    ([key, meta, shards]) => {
+      localStorage.setItem(key, JSON.stringify(meta));
+      for (const [k, v] of Object.entries(shards)) localStorage.setItem(k, JSON.stringify(v));
+    },
+    [KEY, meta, shards] as const,
+  );
+  return Object.keys(shards);
+}
+
 async function importFile(page: Page, name: string, text: string | Buffer) {
   await page.getByLabel("Choose a file to import").setInputFiles({ name, mimeType: "application/json", buffer: Buffer.isBuffer(text) ? text : Buffer.from(text) });
 }
@@ -252,34 +279,14 @@ test("shards an earlier build wrote as JSON open, and the next save rewrites the
   await addDeal(page, "Kept from before", "10");
   const { workspace } = JSON.parse(await exportText(page));
   // The sharded layout as earlier builds wrote it: the same keys, JSON values.
-  const shards: Record<string, unknown[]> = {
-    "pipeline-crm.deals.1.0": workspace.deals,
-    "pipeline-crm.tasks.1.0": workspace.tasks,
-    "pipeline-crm.clients.1.0": workspace.clients,
-    "pipeline-crm.tombstones.1.0": workspace.tombstones,
-  };
-  const meta = {
-    format_version: workspace.format_version,
-    layout: 1,
-    settings: workspace.settings,
-    pipelines: workspace.pipelines,
-    salespeople: workspace.salespeople,
-    shards: { deals: 1, tasks: 1, clients: 1, tombstones: 1 },
-  };
-  await page.evaluate(
-    ([key, meta, shards]) => {
-      localStorage.setItem(key, JSON.stringify(meta));
-      for (const [k, v] of Object.entries(shards)) localStorage.setItem(k, JSON.stringify(v));
-    },
-    [KEY, meta, shards] as const,
-  );
+  const shards = await storeAsEarlierBuild(page, workspace);
   await page.reload();
   await page.getByRole("link", { name: "Board", exact: true }).click();
   await expect(card(page, "Kept from before")).toBeVisible();
 
   await addDeal(page, "Added after", "20");
   const prefixes = () =>
-    page.evaluate((keys) => keys.map((k) => localStorage.getItem(k)?.slice(0, 6)), Object.keys(shards));
+    page.evaluate((keys) => keys.map((k) => localStorage.getItem(k)?.slice(0, 6)), shards);
   await expect.poll(prefixes).toEqual(["bin.1:", "bin.1:", "bin.1:", "bin.1:"]);
   await page.reload();
   await page.getByRole("link", { name: "Board", exact: true }).click();
@@ -297,22 +304,7 @@ test("JSON shards of an earlier build are removed once the layout outgrows them"
     id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, "0")}`,
     title: `Deal ${i + 1}`,
   }));
-  const meta = {
-    format_version: workspace.format_version,
-    layout: 1,
-    settings: workspace.settings,
-    pipelines: workspace.pipelines,
-    salespeople: workspace.salespeople,
-    shards: { deals: 1, tasks: 1, clients: 1, tombstones: 1 },
-  };
-  await page.evaluate(
-    ([key, meta, deals]) => {
-      localStorage.setItem(key, JSON.stringify(meta));
-      localStorage.setItem("pipeline-crm.deals.1.0", JSON.stringify(deals));
-      for (const family of ["tasks", "clients", "tombstones"]) localStorage.setItem(`pipeline-crm.${family}.1.0`, "[]");
-    },
-    [KEY, meta, deals] as const,
-  );
+  await storeAsEarlierBuild(page, workspace, deals);
   await page.reload();
   await page.getByRole("link", { name: "Board", exact: true }).click();
   await page.getByLabel("Search deals").fill("Deal 256");
