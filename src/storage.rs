@@ -295,11 +295,7 @@ impl Autosave {
     /// Autosave for `workspace` as just loaded, writing only while `enabled`
     /// (after the initial load).
     pub fn new(workspace: RwSignal<Workspace>, enabled: RwSignal<bool>) -> Self {
-        // Data found unreadable is not what the tab shows: nothing is known
-        // to be stored.
-        let stored = if FOUND_UNREADABLE.get() {
-            HashMap::new()
-        } else if get(WORKSPACE_KEY)
+        let stored = if get(WORKSPACE_KEY)
             .and_then(|raw| unpack(&raw).ok().map(|j| is_layout(&j)))
             .unwrap_or(false)
         {
@@ -386,7 +382,8 @@ impl Autosave {
         };
         // The first save after the data was found unreadable (the user
         // started fresh or imported): its shards go aside first, so that
-        // nothing of it is overwritten, and everything is written.
+        // nothing of it is overwritten, and everything is written (what
+        // `new` took as stored was that data, not what the tab shows).
         if FOUND_UNREADABLE.get() {
             if let Err(e) = set_aside_unreadable(&storage) {
                 self.fail(&e);
