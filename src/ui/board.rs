@@ -19,9 +19,11 @@ use crate::domain::{Command, Id, Money, Outcome, Stage, StageKind, Workspace};
 
 /// Cards shown per column before "Show more"; long columns stay fast.
 const PAGE: usize = 50;
-/// Cards per column in the board's first frame (about a screenful); the
-/// rest of each column's page follows once that frame is painted, a column
-/// a frame, so the board shows sooner and answers clicks meanwhile.
+/// Cards per column in the board's first frame, and in the first frame
+/// after the search, the salesperson or the pipeline changes (about a
+/// screenful); the rest of each column's page follows once that frame is
+/// painted, a column a frame, so the board answers sooner: a keystroke in
+/// the search draws the cards in view, not six pages of them.
 const FIRST: usize = 10;
 
 /// What a card shows.
@@ -476,6 +478,8 @@ struct BoardCtx {
     /// How many columns show their whole page (see `FIRST`); more than the
     /// columns once the closed zones are drawn too.
     revealed: RwSignal<usize>,
+    /// Which run of `reveal_next` is current: a restart ends the one before.
+    reveal_run: StoredValue<u32>,
 }
 
 fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
@@ -518,13 +522,37 @@ fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
     }
 }
 
+/// Shows the first cards of each column only (see `FIRST`), and the rest
+/// from the next frames on. Call it in the handler that changes what the
+/// columns hold, before the change, so that they are drawn once.
+fn restart_reveal(ctx: BoardCtx) {
+    let Some(run) = ctx.reveal_run.try_update_value(|run| {
+        *run = run.wrapping_add(1);
+        *run
+    }) else {
+        return;
+    };
+    ctx.revealed.set(0);
+    reveal_next(ctx, run);
+}
+
 /// After the next frame is painted, draws one more column in full, and so
-/// on until the closed zones are drawn too. Stops if the board is gone.
-fn reveal_next(revealed: RwSignal<usize>, model: Memo<BoardModel>) {
+/// on until the closed zones are drawn too. Stops if the board is gone or
+/// the reveal was restarted.
+fn reveal_next(ctx: BoardCtx, run: u32) {
+    let BoardCtx {
+        revealed,
+        model,
+        reveal_run,
+        ..
+    } = ctx;
     // The first task after a frame runs once that frame is painted.
     request_animation_frame(move || {
         set_timeout(
             move || {
+                if reveal_run.try_get_value() != Some(run) {
+                    return;
+                }
                 let Some(columns) = model.try_with_untracked(|m| m.columns.len()) else {
                     return;
                 };
@@ -533,7 +561,7 @@ fn reveal_next(revealed: RwSignal<usize>, model: Memo<BoardModel>) {
                     *n
                 }) {
                     if n <= columns {
-                        reveal_next(revealed, model);
+                        reveal_next(ctx, run);
                     } else {
                         // All drawn, whatever columns another pipeline has.
                         revealed.set(usize::MAX);
@@ -587,9 +615,10 @@ pub fn Board() -> impl IntoView {
         open_menu: RwSignal::new(None),
         lost_for: RwSignal::new(None),
         revealed: RwSignal::new(0),
+        reveal_run: StoredValue::new(0),
     };
     provide_context(ctx);
-    reveal_next(ctx.revealed, model);
+    reveal_next(ctx, 0);
     let new_deal = RwSignal::new(false);
 
     let pipelines = move || {
@@ -609,12 +638,14 @@ pub fn Board() -> impl IntoView {
     let salespeople = move || super::deal::salesperson_options(state);
     let on_pipeline = move |ev: ev::Event| {
         if let Ok(id) = uuid::Uuid::parse_str(&event_target_value(&ev)) {
+            restart_reveal(ctx);
             if let Err(e) = state.apply(Command::SwitchPipeline { id }) {
                 state.toasts.show(labels::apply_error(i18n, &e));
             }
         }
     };
     let on_owner = move |ev: ev::Event| {
+        restart_reveal(ctx);
         owner.set(uuid::Uuid::parse_str(&event_target_value(&ev)).ok());
     };
     let empty = move || {
@@ -651,7 +682,10 @@ pub fn Board() -> impl IntoView {
                 <input
                     type="search"
                     prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        restart_reveal(ctx);
+                        search.set(event_target_value(&ev));
+                    }
                 />
             </label>
             <button class="primary" on:click=move |_| new_deal.set(true)>

@@ -316,3 +316,36 @@ test("a long column shows 50 cards and the rest on request; search reaches them 
   await expect(suspect.getByRole("article")).toHaveCount(2); // 6 and 60
   await expect(card(page, "Bulk lead 60")).toBeVisible();
 });
+
+test("a search draws the cards in view first and the rest of each page right after", async ({ page }) => {
+  const workspace = JSON.parse(readFileSync("tests/e2e/fixtures/dashboard.json", "utf8")).workspace;
+  const template = workspace.deals.find((d: { outcome: string; stage_id: string }) => d.outcome === "open" && d.stage_id.endsWith("2"));
+  for (let i = 1; i <= 60; i++) {
+    workspace.deals.push({ ...template, id: `10000000-0000-4000-8000-${String(i).padStart(12, "0")}`, title: `Bulk lead ${i}` });
+  }
+  await page.addInitScript((ws) => {
+    if (!localStorage.getItem("pipeline-crm.workspace")) localStorage.setItem("pipeline-crm.workspace", JSON.stringify(ws));
+  }, workspace);
+  await page.goto("./");
+  const suspect = column(page, "Suspect");
+  await expect(suspect.getByRole("article")).toHaveCount(50);
+
+  // Typed key by key: each keystroke starts the drawing again, and the last
+  // one still ends with the whole first page of matches.
+  const search = page.getByLabel("Search deals");
+  await search.pressSequentially("bulk lead");
+  await expect(suspect).toContainText("Deals: 60 ");
+  await expect(suspect.getByRole("article")).toHaveCount(50);
+  await expect(suspect.getByRole("button", { name: "Show more (10 left)" })).toBeVisible();
+  await expect(card(page, "Bulk lead 50")).toBeVisible();
+
+  // The salesperson filter draws the same way.
+  const owner = page.getByLabel("Salesperson");
+  const someone = (await owner.locator("option").nth(1).textContent()) ?? "";
+  await owner.selectOption({ label: someone });
+  await owner.selectOption({ label: "Everyone" });
+  await expect(suspect.getByRole("article")).toHaveCount(50);
+
+  await search.fill("");
+  await expect(suspect.getByRole("article")).toHaveCount(50);
+});
