@@ -52,9 +52,12 @@ pub const UNREADABLE_KEY: &str = "pipeline-crm.workspace.unreadable";
 /// if frames are not painted (a hidden tab), it happens after this long.
 const SAVE_BACKSTOP: Duration = Duration::from_millis(200);
 
+/// Between [`WORKSPACE_KEY`] and the version in [`pre_migration_key`].
+const PRE_MIGRATION_MARK: &str = ".before-migration-from-v";
+
 /// The key under which the data found before a migration is kept.
 pub fn pre_migration_key(version: u32) -> String {
-    format!("{WORKSPACE_KEY}.before-migration-from-v{version}")
+    format!("{WORKSPACE_KEY}{PRE_MIGRATION_MARK}{version}")
 }
 
 /// What was found in storage.
@@ -169,6 +172,90 @@ pub fn unreadable_data() -> Option<String> {
     }
     values.insert(WORKSPACE_KEY.to_string(), meta);
     serde_json::to_string_pretty(&values).ok()
+}
+
+/// A copy of the user's data that the app keeps aside and never reads again,
+/// so that nothing is lost silently; it takes room in the quota until the
+/// user deletes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeptCopy {
+    /// Data found unreadable: the meta value, with any shards set aside.
+    Unreadable,
+    /// The data as it was before the update from this format version.
+    BeforeMigration(u32),
+}
+
+impl KeptCopy {
+    fn of_key(key: &str) -> Option<KeptCopy> {
+        if key == UNREADABLE_KEY || key.starts_with(SET_ASIDE_PREFIX) {
+            return Some(KeptCopy::Unreadable);
+        }
+        key.strip_prefix(WORKSPACE_KEY)?
+            .strip_prefix(PRE_MIGRATION_MARK)?
+            .parse()
+            .ok()
+            .map(KeptCopy::BeforeMigration)
+    }
+}
+
+/// The kept copies in storage, each with the characters it takes. Data just
+/// found unreadable is left out until the first save sets its shards aside:
+/// until then the recovery screen offers it.
+pub fn kept_copies() -> Vec<(KeptCopy, usize)> {
+    let Some(storage) = storage() else {
+        return Vec::new();
+    };
+    let mut copies: Vec<(KeptCopy, usize)> = Vec::new();
+    for key in keys(&storage) {
+        let Some(copy) = KeptCopy::of_key(&key) else {
+            continue;
+        };
+        if copy == KeptCopy::Unreadable && FOUND_UNREADABLE.get() {
+            continue;
+        }
+        let chars = key.len() + storage.get_item(&key).ok().flatten().map_or(0, |v| v.len());
+        match copies.iter_mut().find(|(c, _)| *c == copy) {
+            Some((_, n)) => *n += chars,
+            None => copies.push((copy, chars)),
+        }
+    }
+    copies.sort_by_key(|(c, _)| match c {
+        KeptCopy::Unreadable => 0,
+        KeptCopy::BeforeMigration(v) => u64::from(*v) + 1,
+    });
+    copies
+}
+
+/// The text of a kept copy, to download: unreadable data as
+/// [`unreadable_data`] gives it; data from before an update as JSON when it
+/// was packed.
+pub fn kept_copy_text(copy: &KeptCopy) -> Option<String> {
+    match copy {
+        KeptCopy::Unreadable => unreadable_data(),
+        KeptCopy::BeforeMigration(v) => {
+            let raw = get(&pre_migration_key(*v))?;
+            Some(unpack(&raw).map_or(raw.clone(), |json| json.into_owned()))
+        }
+    }
+}
+
+/// Deletes a kept copy from storage; on failure, the browser's message.
+pub fn delete_kept_copy(copy: &KeptCopy) -> Result<(), String> {
+    let storage = storage().ok_or("localStorage is not available")?;
+    if *copy == KeptCopy::Unreadable && FOUND_UNREADABLE.get() {
+        // Its shards still sit under the keys the next save writes
+        // (`kept_copies` does not offer it yet).
+        return Err("the data has not been set aside yet".into());
+    }
+    for key in keys(&storage) {
+        if KeptCopy::of_key(&key).as_ref() == Some(copy) {
+            storage.remove_item(&key).map_err(|e| {
+                e.dyn_ref::<js_sys::Error>()
+                    .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The stored workspace in the current format, from the meta value's JSON

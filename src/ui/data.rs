@@ -15,7 +15,7 @@ use crate::domain::exchange::{
     MAX_FILE_BYTES,
 };
 use crate::domain::format::FormatError;
-use crate::storage;
+use crate::storage::{self, KeptCopy};
 
 type I18n = I18nContext<Locale>;
 
@@ -343,7 +343,106 @@ pub fn DataPage() -> impl IntoView {
                 </div>
             </section>
             <ImportPanel />
+            <KeptCopies />
         </section>
+    }
+}
+
+fn kept_label(i18n: I18n, copy: &KeptCopy) -> String {
+    match copy {
+        KeptCopy::Unreadable => t_string!(i18n, data.kept_unreadable).to_string(),
+        KeptCopy::BeforeMigration(v) => {
+            tf!(i18n, data.kept_before_update, version = *v).to_string()
+        }
+    }
+}
+
+/// Copies of the user's data kept aside (unreadable data, data from before
+/// an update): offered as downloads, and deleted on request to free the
+/// quota. Shown only when there is one.
+#[component]
+fn KeptCopies() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    // Storage is not reactive: bumped after a deletion to read it again.
+    let read = RwSignal::new(0u32);
+    let copies = Memo::new(move |_| {
+        read.track();
+        storage::kept_copies()
+    });
+    let deleting = RwSignal::new(None::<KeptCopy>);
+    let close = Callback::new(move |_| deleting.set(None));
+    let title = Signal::derive(move || t_string!(i18n, data.kept_delete_title).to_string());
+    let confirm = move |_| {
+        let Some(copy) = deleting.get_untracked() else {
+            return;
+        };
+        let message = match storage::delete_kept_copy(&copy) {
+            Ok(()) => t_string!(i18n, data.kept_deleted).to_string(),
+            Err(why) => tf!(i18n, data.kept_not_deleted, why = why).to_string(),
+        };
+        deleting.set(None);
+        read.update(|n| *n += 1);
+        state.toasts.show(message);
+    };
+    view! {
+        <Show when=move || copies.with(|c| !c.is_empty())>
+            <section class="panel" aria-labelledby="kept-title">
+                <h3 id="kept-title">{t!(i18n, data.kept_title)}</h3>
+                <p class="muted small">{t!(i18n, data.kept_help)}</p>
+                <ul class="kept-copies">
+                    <For each=move || copies.get() key=|c| *c let((copy, chars))>
+                        {
+                            let what = move || kept_label(i18n, &copy);
+                            let file = match copy {
+                                KeptCopy::Unreadable => "unreadable-data",
+                                KeptCopy::BeforeMigration(_) => "before-update",
+                            };
+                            // UTF-16: two bytes a character.
+                            let size = (chars * 2).div_ceil(1024);
+                            view! {
+                                <li>
+                                    <span>{what}</span>
+                                    " "
+                                    <span class="muted small">{move || tf!(i18n, data.kept_size, size = size).to_string()}</span>
+                                    <div class="dialog-buttons left">
+                                        <button
+                                            aria-label=move || tf!(i18n, data.kept_download_named, what = what()).to_string()
+                                            on:click=move |_| {
+                                                if let Some(text) = storage::kept_copy_text(&copy) {
+                                                    download(&export_file_name(now(), file, "json"), &text, "application/json");
+                                                }
+                                            }
+                                        >
+                                            {t!(i18n, data.kept_download)}
+                                        </button>
+                                        <button
+                                            class="danger"
+                                            aria-label=move || tf!(i18n, data.kept_delete_named, what = what()).to_string()
+                                            on:click=move |_| deleting.set(Some(copy))
+                                        >
+                                            {t!(i18n, data.kept_delete)}
+                                        </button>
+                                    </div>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+            </section>
+        </Show>
+        <Modal open=Signal::derive(move || deleting.get().is_some()) on_close=close title>
+            <p>
+                {move || {
+                    let what = deleting.get().map(|c| kept_label(i18n, &c)).unwrap_or_default();
+                    tf!(i18n, data.kept_delete_text, what = what).to_string()
+                }}
+            </p>
+            <div class="dialog-buttons">
+                <button type="button" class="danger" on:click=confirm>{t!(i18n, data.kept_confirm_delete)}</button>
+                <button type="button" on:click=move |_| close.run(())>{t!(i18n, common.cancel)}</button>
+            </div>
+        </Modal>
     }
 }
 

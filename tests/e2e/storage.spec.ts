@@ -238,6 +238,60 @@ test("a damaged shard: the download holds every stored value, and starting fresh
   for (const key of shards) expect(kept[`pipeline-crm.workspace.unreadable.${key}`]).toBe(stored[key]);
 });
 
+test("copies kept aside are listed with their size, downloaded, and deleted only after a confirmation", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Kept deal", "10");
+  await page.getByRole("link", { name: "Import / export" }).click();
+  await expect(page.getByRole("heading", { name: "Import and export" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Copies kept aside" })).toHaveCount(0);
+
+  // A damaged shard: the data is set aside by the first save after starting fresh.
+  await page.evaluate(() => localStorage.setItem("pipeline-crm.tasks.1.0", "bin.1:damaged"));
+  await page.reload();
+  await page.getByRole("button", { name: "Start fresh" }).click();
+  await page.getByRole("button", { name: "Start with Classic funnel" }).click();
+  await addDeal(page, "Fresh start", "10");
+  // And a copy an update kept of the data before migrating it.
+  await page.evaluate(() => localStorage.setItem("pipeline-crm.workspace.before-migration-from-v1", '{"format_version": 1}'));
+
+  await page.getByRole("link", { name: "Import / export" }).click();
+  const kept = page.getByRole("region", { name: "Copies kept aside" });
+  await expect(kept.getByRole("listitem")).toHaveCount(2);
+  await expect(kept.getByRole("listitem").first()).toContainText(/Data that could not be read\s+\d+ KB/);
+  await expect(kept.getByRole("listitem").nth(1)).toContainText("Your data as it was before the update from format 1");
+
+  const [unreadable] = await Promise.all([page.waitForEvent("download"), kept.getByRole("button", { name: "Download: Data that could not be read" }).click()]);
+  expect(JSON.parse(readFileSync((await unreadable.path())!, "utf8"))["pipeline-crm.tasks.1.0"]).toBe("bin.1:damaged");
+  const [before] = await Promise.all([
+    page.waitForEvent("download"),
+    kept.getByRole("button", { name: "Download: Your data as it was before the update from format 1" }).click(),
+  ]);
+  expect(readFileSync((await before.path())!, "utf8")).toBe('{"format_version": 1}');
+
+  // Cancelling changes nothing; confirming deletes that copy and only that copy.
+  await kept.getByRole("button", { name: "Delete: Data that could not be read" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete this copy?" });
+  await expect(dialog).toContainText("“Data that could not be read” will be removed from this browser for good.");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(kept.getByRole("listitem")).toHaveCount(2);
+  await kept.getByRole("button", { name: "Delete: Data that could not be read" }).click();
+  await dialog.getByRole("button", { name: "Delete the copy" }).click();
+  await expect(page.getByText("The copy was deleted.")).toBeVisible();
+  await expect(kept.getByRole("listitem")).toHaveCount(1);
+  const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("pipeline-crm.workspace.")));
+  expect(left).toEqual(["pipeline-crm.workspace.before-migration-from-v1"]);
+
+  await kept.getByRole("button", { name: "Delete: Your data as it was before the update from format 1" }).click();
+  await dialog.getByRole("button", { name: "Delete the copy" }).click();
+  await expect(page.getByRole("heading", { name: "Copies kept aside" })).toHaveCount(0);
+
+  // The workspace itself is untouched.
+  await page.reload();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await expect(card(page, "Fresh start")).toBeVisible();
+});
+
 test("data from a newer version opens read-only and is never overwritten", async ({ page }) => {
   await startWith(page, "Classic funnel");
   await addDeal(page, "From the future", "10");
