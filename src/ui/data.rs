@@ -385,50 +385,54 @@ fn KeptCopies() -> impl IntoView {
         read.update(|n| *n += 1);
         state.toasts.show(message);
     };
+    // One closure draws the whole (short) list with plain texts, redrawn
+    // when the copies or the language change: smaller code than a keyed
+    // list of live bindings.
+    let list = move || {
+        copies
+            .get()
+            .into_iter()
+            .map(|(copy, chars)| {
+                let what = kept_label(i18n, &copy);
+                // UTF-16: two bytes a character.
+                let size = tf!(i18n, data.kept_size, size = (chars * 2).div_ceil(1024)).to_string();
+                let download_label = tf!(i18n, data.kept_download_named, what = what.clone()).to_string();
+                let delete_label = tf!(i18n, data.kept_delete_named, what = what.clone()).to_string();
+                let file = match copy {
+                    KeptCopy::Unreadable => "unreadable-data",
+                    KeptCopy::BeforeMigration(_) => "before-update",
+                };
+                view! {
+                    <li>
+                        <span>{what}</span>
+                        " "
+                        <span class="muted small">{size}</span>
+                        <div class="dialog-buttons left">
+                            <button
+                                aria-label=download_label
+                                on:click=move |_| {
+                                    if let Some(text) = storage::kept_copy_text(&copy) {
+                                        download(&export_file_name(now(), file, "json"), &text, "application/json");
+                                    }
+                                }
+                            >
+                                {t_string!(i18n, data.kept_download).to_string()}
+                            </button>
+                            <button class="danger" aria-label=delete_label on:click=move |_| deleting.set(Some(copy))>
+                                {t_string!(i18n, data.kept_delete).to_string()}
+                            </button>
+                        </div>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <Show when=move || copies.with(|c| !c.is_empty())>
             <section class="panel" aria-labelledby="kept-title">
                 <h3 id="kept-title">{t!(i18n, data.kept_title)}</h3>
                 <p class="muted small">{t!(i18n, data.kept_help)}</p>
-                <ul class="kept-copies">
-                    <For each=move || copies.get() key=|c| *c let((copy, chars))>
-                        {
-                            let what = move || kept_label(i18n, &copy);
-                            let file = match copy {
-                                KeptCopy::Unreadable => "unreadable-data",
-                                KeptCopy::BeforeMigration(_) => "before-update",
-                            };
-                            // UTF-16: two bytes a character.
-                            let size = (chars * 2).div_ceil(1024);
-                            view! {
-                                <li>
-                                    <span>{what}</span>
-                                    " "
-                                    <span class="muted small">{move || tf!(i18n, data.kept_size, size = size).to_string()}</span>
-                                    <div class="dialog-buttons left">
-                                        <button
-                                            aria-label=move || tf!(i18n, data.kept_download_named, what = what()).to_string()
-                                            on:click=move |_| {
-                                                if let Some(text) = storage::kept_copy_text(&copy) {
-                                                    download(&export_file_name(now(), file, "json"), &text, "application/json");
-                                                }
-                                            }
-                                        >
-                                            {t!(i18n, data.kept_download)}
-                                        </button>
-                                        <button
-                                            class="danger"
-                                            aria-label=move || tf!(i18n, data.kept_delete_named, what = what()).to_string()
-                                            on:click=move |_| deleting.set(Some(copy))
-                                        >
-                                            {t!(i18n, data.kept_delete)}
-                                        </button>
-                                    </div>
-                                </li>
-                            }
-                        }
-                    </For>
-                </ul>
+                <ul class="kept-copies">{list}</ul>
             </section>
         </Show>
         <Modal open=Signal::derive(move || deleting.get().is_some()) on_close=close title>
