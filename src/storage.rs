@@ -177,7 +177,7 @@ pub fn unreadable_data() -> Option<String> {
 /// A copy of the user's data that the app keeps aside and never reads again,
 /// so that nothing is lost silently; it takes room in the quota until the
 /// user deletes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum KeptCopy {
     /// Data found unreadable: the meta value, with any shards set aside.
     Unreadable,
@@ -214,15 +214,13 @@ pub fn kept_copies() -> Vec<(KeptCopy, usize)> {
             continue;
         }
         let chars = key.len() + storage.get_item(&key).ok().flatten().map_or(0, |v| v.len());
-        match copies.iter_mut().find(|(c, _)| *c == copy) {
-            Some((_, n)) => *n += chars,
-            None => copies.push((copy, chars)),
+        // In order (unreadable data first, then by version), without a sort.
+        let at = copies.partition_point(|(c, _)| *c < copy);
+        match copies.get_mut(at) {
+            Some((c, n)) if *c == copy => *n += chars,
+            _ => copies.insert(at, (copy, chars)),
         }
     }
-    copies.sort_by_key(|(c, _)| match c {
-        KeptCopy::Unreadable => 0,
-        KeptCopy::BeforeMigration(v) => u64::from(*v) + 1,
-    });
     copies
 }
 

@@ -366,10 +366,10 @@ fn KeptCopies() -> impl IntoView {
     let state = use_app();
     // Storage is not reactive: bumped after a deletion to read it again.
     let read = RwSignal::new(0u32);
-    let copies = Memo::new(move |_| {
+    let copies = move || {
         read.track();
         storage::kept_copies()
-    });
+    };
     let deleting = RwSignal::new(None::<KeptCopy>);
     let close = Callback::new(move |_| deleting.set(None));
     let title = Signal::derive(move || t_string!(i18n, data.kept_delete_title).to_string());
@@ -390,7 +390,7 @@ fn KeptCopies() -> impl IntoView {
     // list of live bindings.
     let list = move || {
         copies
-            .get()
+()
             .into_iter()
             .map(|(copy, chars)| {
                 let what = kept_label(i18n, &copy);
@@ -428,7 +428,7 @@ fn KeptCopies() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <Show when=move || copies.with(|c| !c.is_empty())>
+        <Show when=move || !copies().is_empty()>
             <section class="panel" aria-labelledby="kept-title">
                 <h3 id="kept-title">{t!(i18n, data.kept_title)}</h3>
                 <p class="muted small">{t!(i18n, data.kept_help)}</p>
