@@ -409,13 +409,13 @@ impl Autosave {
             problem: RwSignal::new((!available()).then_some(SaveProblem::Unavailable)),
             read_only: RwSignal::new(None),
         };
-        let _ = window_event_listener(leptos::ev::pagehide, move |_| autosave.flush());
+        let _ = window_event_listener(leptos::ev::pagehide, move |_| autosave.flush_on_hide());
         let _ = window_event_listener(leptos::ev::visibilitychange, move |_| {
             let hidden = web_sys::window()
                 .and_then(|w| w.document())
                 .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
             if hidden {
-                autosave.flush();
+                autosave.flush_on_hide();
             }
         });
         let _ = window_event_listener(leptos::ev::storage, move |ev| {
@@ -454,6 +454,20 @@ impl Autosave {
         handle.clear();
         self.pending.set_value(None);
         self.save_now();
+    }
+
+    /// Saves a pending change now, or tries again a save that failed (room
+    /// may have been freed since): the page is being hidden or closed, and
+    /// a change that waits for the next one would be lost with it.
+    fn flush_on_hide(&self) {
+        if self.is_pending() {
+            self.flush();
+        } else if matches!(
+            self.problem.get_untracked(),
+            Some(SaveProblem::QuotaExceeded | SaveProblem::Other(_))
+        ) {
+            self.save_now();
+        }
     }
 
     /// Saves now, whether or not a change is pending.

@@ -378,7 +378,15 @@ fn KeptCopies() -> impl IntoView {
             return;
         };
         let message = match storage::delete_kept_copy(&copy) {
-            Ok(()) => t_string!(i18n, data.kept_deleted).to_string(),
+            Ok(()) => {
+                // The room is free now: save what the full storage refused.
+                if state.autosave.problem.get_untracked()
+                    == Some(storage::SaveProblem::QuotaExceeded)
+                {
+                    state.autosave.save_now();
+                }
+                t_string!(i18n, data.kept_deleted).to_string()
+            }
             Err(why) => tf!(i18n, data.kept_not_deleted, why = why).to_string(),
         };
         deleting.set(None);

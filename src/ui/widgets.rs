@@ -156,6 +156,13 @@ pub fn StatusBanner() -> impl IntoView {
                 .problem
                 .get()
                 .map(|problem| {
+                    // Copies kept aside are the one thing the user can delete
+                    // here without losing anything they work with.
+                    let kept: usize = if problem == SaveProblem::QuotaExceeded {
+                        crate::storage::kept_copies().iter().map(|(_, chars)| chars).sum()
+                    } else {
+                        0
+                    };
                     let text = match problem {
                         SaveProblem::QuotaExceeded => t_string!(i18n, status.quota).to_string(),
                         SaveProblem::Unavailable => t_string!(i18n, status.unavailable).to_string(),
@@ -163,9 +170,20 @@ pub fn StatusBanner() -> impl IntoView {
                             tf!(i18n, status.save_failed, error = e).to_string()
                         }
                     };
+                    // UTF-16: two bytes a character.
+                    let size = (kept * 2).div_ceil(1024);
                     view! {
                         <div class="banner banner-danger" role="alert">
                             {text}
+                            {(kept > 0)
+                                .then(|| {
+                                    view! {
+                                        " "
+                                        <a href="#/data">
+                                            {tf!(i18n, status.quota_kept, size = size).to_string()}
+                                        </a>
+                                    }
+                                })}
                         </div>
                     }
                 })

@@ -182,6 +182,54 @@ test("a full storage quota shows a banner, keeps the data in memory and export, 
   for (const title of ["Before the quota", "Not yet saved", "After space freed up"]) await expect(card(page, title)).toBeVisible();
 });
 
+test("a change refused by a full storage is saved when the page closes, once there is room", async ({ page }) => {
+  await page.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key: string, value: string) {
+      if (this === localStorage && sessionStorage.getItem("full") === "yes") throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+      return setItem.call(this, key, value);
+    };
+  });
+  await startWith(page, "Classic funnel");
+  await page.evaluate(() => sessionStorage.setItem("full", "yes"));
+  await addDeal(page, "Refused at first", "10");
+  await expect(page.getByRole("alert").filter({ hasText: "Your last changes are not saved" })).toBeVisible();
+  // Room is freed elsewhere (another tab, the browser's settings); no further change is made here.
+  await page.evaluate(() => sessionStorage.removeItem("full"));
+  await page.reload();
+  await expect(card(page, "Refused at first")).toBeVisible();
+});
+
+test("with the storage full, the banner points to the copies kept aside, and deleting one saves the changes", async ({ page }) => {
+  const COPY = "pipeline-crm.workspace.before-migration-from-v1";
+  await page.addInitScript((copy) => {
+    // Full while the kept copy takes its room.
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key: string, value: string) {
+      if ((window as any).__fullWithCopy && this.getItem(copy) !== null && key !== copy) {
+        throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+      }
+      return setItem.call(this, key, value);
+    };
+  }, COPY);
+  await startWith(page, "Classic funnel");
+  await page.evaluate((copy) => {
+    localStorage.setItem(copy, "x".repeat(20000));
+    (window as any).__fullWithCopy = true;
+  }, COPY);
+  await addDeal(page, "Waiting for room", "10");
+  const banner = page.getByRole("alert").filter({ hasText: "Your last changes are not saved" });
+  await banner.getByRole("link", { name: "Copies of your data kept aside take 40 KB: delete them on Import / export to make room." }).click();
+
+  const kept = page.getByRole("region", { name: "Copies kept aside" });
+  await kept.getByRole("button", { name: "Delete: Your data as it was before the update from format 1" }).click();
+  await page.getByRole("dialog", { name: "Delete this copy?" }).getByRole("button", { name: "Delete the copy" }).click();
+  await expect(banner).toHaveCount(0);
+  await page.reload();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await expect(card(page, "Waiting for room")).toBeVisible();
+});
+
 test("without localStorage the app works in memory and says so", async ({ page }) => {
   await page.addInitScript(() => {
     Object.defineProperty(window, "localStorage", { get() { throw new DOMException("Access denied", "SecurityError"); } });
