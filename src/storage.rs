@@ -232,7 +232,8 @@ pub fn kept_copy_text(copy: &KeptCopy) -> Option<String> {
         KeptCopy::Unreadable => unreadable_data(),
         KeptCopy::BeforeMigration(v) => {
             let raw = get(&pre_migration_key(*v))?;
-            Some(unpack(&raw).map_or(raw.clone(), |json| json.into_owned()))
+            let json = unpack(&raw).ok().map(std::borrow::Cow::into_owned);
+            Some(json.unwrap_or(raw))
         }
     }
 }

@@ -397,8 +397,7 @@ fn KeptCopies() -> impl IntoView {
     // when the copies or the language change: smaller code than a keyed
     // list of live bindings.
     let list = move || {
-        copies
-()
+        copies()
             .into_iter()
             .map(|(copy, chars)| {
                 let what = kept_label(i18n, &copy);
