@@ -95,13 +95,18 @@ fn get(key: &str) -> Option<String> {
 /// and an empty shard must still replace whatever is stored under its key.
 const UNKNOWN: u64 = u64::MAX;
 
-/// Whether the stored value of `key` is in the binary encoding. Only the
-/// answer crosses into wasm, not the value (a shard is kilobytes of text).
-fn is_binary(storage: &web_sys::Storage, key: &str) -> bool {
+/// The stored value of `key`, left in JavaScript: callers that need only a
+/// fact about it (its prefix, its length) do not copy kilobytes or
+/// megabytes of text into wasm.
+fn stored_js(storage: &web_sys::Storage, key: &str) -> Option<js_sys::JsString> {
     js_sys::Reflect::get(storage, &key.into())
         .ok()
         .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
-        .is_some_and(|v| v.starts_with(BINARY_PREFIX, 0))
+}
+
+/// Whether the stored value of `key` is in the binary encoding.
+fn is_binary(storage: &web_sys::Storage, key: &str) -> bool {
+    stored_js(storage, key).is_some_and(|v| v.starts_with(BINARY_PREFIX, 0))
 }
 
 /// Where the shards of data found unreadable go before the first save
@@ -213,7 +218,7 @@ pub fn kept_copies() -> Vec<(KeptCopy, usize)> {
         if copy == KeptCopy::Unreadable && FOUND_UNREADABLE.get() {
             continue;
         }
-        let chars = key.len() + storage.get_item(&key).ok().flatten().map_or(0, |v| v.len());
+        let chars = key.len() + stored_js(&storage, &key).map_or(0, |v| v.length() as usize);
         // In order (unreadable data first, then by version), without a sort.
         let at = copies.partition_point(|(c, _)| *c < copy);
         match copies.get_mut(at) {

@@ -393,11 +393,11 @@ fn KeptCopies() -> impl IntoView {
         read.update(|n| *n += 1);
         state.toasts.show(message);
     };
-    // One closure draws the whole (short) list with plain texts, redrawn
-    // when the copies or the language change: smaller code than a keyed
-    // list of live bindings.
-    let list = move || {
-        copies()
+    // The whole (short) list is drawn with plain texts, redrawn when the
+    // copies or the language change: smaller code than a keyed list of live
+    // bindings.
+    let list = move |copies: Vec<(KeptCopy, usize)>| {
+        copies
             .into_iter()
             .map(|(copy, chars)| {
                 let what = kept_label(i18n, &copy);
@@ -435,13 +435,19 @@ fn KeptCopies() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <Show when=move || !copies().is_empty()>
-            <section class="panel" aria-labelledby="kept-title">
-                <h3 id="kept-title">{t!(i18n, data.kept_title)}</h3>
-                <p class="muted small">{t!(i18n, data.kept_help)}</p>
-                <ul class="kept-copies">{list}</ul>
-            </section>
-        </Show>
+        {move || {
+            let copies = copies();
+            (!copies.is_empty())
+                .then(|| {
+                    view! {
+                        <section class="panel" aria-labelledby="kept-title">
+                            <h3 id="kept-title">{t!(i18n, data.kept_title)}</h3>
+                            <p class="muted small">{t!(i18n, data.kept_help)}</p>
+                            <ul class="kept-copies">{list(copies)}</ul>
+                        </section>
+                    }
+                })
+        }}
         <Modal open=Signal::derive(move || deleting.get().is_some()) on_close=close title>
             <p>
                 {move || {
