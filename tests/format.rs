@@ -35,7 +35,7 @@ fn v1() -> serde_json::Value {
 fn version_one_data_is_migrated_with_every_deal_kept() {
     let mut ids = Ids::new();
     let now = at(2026, 11, 22, 10, 0);
-    let (ws, migrated) = read_workspace(v1(), now, "Me", || ids.next()).unwrap();
+    let (ws, migrated) = read_workspace_text(&v1().to_string(), now, "Me", || ids.next()).unwrap();
     assert!(migrated);
     assert_eq!(ws.format_version, FORMAT_VERSION);
     assert_eq!(ws.salespeople.len(), 1);
@@ -70,7 +70,8 @@ fn version_one_data_is_migrated_with_every_deal_kept() {
 fn current_data_reads_back_unchanged() {
     let s = Scenario::new(StagePreset::TrainersProcess);
     let value = serde_json::to_value(&s.ws).unwrap();
-    let (ws, migrated) = read_workspace(value, s.now, "Me", || unreachable!()).unwrap();
+    let (ws, migrated) =
+        read_workspace_text(&value.to_string(), s.now, "Me", || unreachable!()).unwrap();
     assert!(!migrated);
     assert_eq!(ws, s.ws);
 }
@@ -95,7 +96,7 @@ fn optional_fields_left_out_read_as_empty() {
     for field in ["decision_date", "closed_at", "dismissed_suggestions"] {
         deal.as_object_mut().unwrap().remove(field);
     }
-    let (ws, _) = read_workspace(value, now, "Me", || unreachable!()).unwrap();
+    let (ws, _) = read_workspace_text(&value.to_string(), now, "Me", || unreachable!()).unwrap();
     let read = &ws.deals[0];
     assert_eq!(
         read.expected_close,
@@ -111,7 +112,13 @@ fn optional_fields_left_out_read_as_empty() {
 fn data_from_a_newer_version_is_refused() {
     let mut value = v1();
     value["format_version"] = json!(FORMAT_VERSION + 1);
-    let err = read_workspace(value, at(2026, 1, 1, 0, 0), "Me", || unreachable!()).unwrap_err();
+    let err = read_workspace_text(
+        &value.to_string(),
+        at(2026, 1, 1, 0, 0),
+        "Me",
+        || unreachable!(),
+    )
+    .unwrap_err();
     assert_eq!(
         err,
         FormatError::TooNew {
@@ -123,8 +130,8 @@ fn data_from_a_newer_version_is_refused() {
 
 #[test]
 fn data_of_the_wrong_shape_is_refused() {
-    let err = read_workspace(
-        json!({ "hello": 1 }),
+    let err = read_workspace_text(
+        &json!({ "hello": 1 }).to_string(),
         at(2026, 1, 1, 0, 0),
         "Me",
         || unreachable!(),
@@ -133,7 +140,7 @@ fn data_of_the_wrong_shape_is_refused() {
     assert!(matches!(err, FormatError::WrongShape(_)));
     let mut broken = v1();
     broken["deals"][0]["created_at"] = json!("yesterday");
-    let err = read_workspace(broken, at(2026, 1, 1, 0, 0), "Me", || {
+    let err = read_workspace_text(&broken.to_string(), at(2026, 1, 1, 0, 0), "Me", || {
         uuid::Uuid::from_u128(1)
     })
     .unwrap_err();
@@ -189,9 +196,6 @@ fn timestamps_in_any_form_read_before_still_read_and_nonsense_is_refused() {
         value["deals"][0]["closed_at"] = json!(text);
         let text_form = value.to_string();
         for ws in [
-            read_workspace(value.clone(), s.now, "Me", || unreachable!())
-                .unwrap()
-                .0,
             read_workspace_text(&text_form, s.now, "Me", || unreachable!())
                 .unwrap()
                 .0,
@@ -203,12 +207,12 @@ fn timestamps_in_any_form_read_before_still_read_and_nonsense_is_refused() {
         }
     }
     value["deals"][0]["closed_at"] = json!(null);
-    let ws = read_workspace(value.clone(), s.now, "Me", || unreachable!())
+    let ws = read_workspace_text(&value.to_string(), s.now, "Me", || unreachable!())
         .unwrap()
         .0;
     assert_eq!(ws.deals[0].closed_at, None);
 
     value["deals"][0]["updated_at"] = json!("2026-13-45T99:00:00Z");
-    let err = read_workspace(value, s.now, "Me", || unreachable!()).unwrap_err();
+    let err = read_workspace_text(&value.to_string(), s.now, "Me", || unreachable!()).unwrap_err();
     assert!(matches!(err, FormatError::WrongShape(_)), "{err:?}");
 }

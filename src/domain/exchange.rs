@@ -7,10 +7,11 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::format::{read_workspace, FormatError};
+use super::format::{read_workspace_text, FormatError};
 use super::model::*;
 use super::money::{is_currency_code, Money, MAX_MINOR};
 
@@ -235,7 +236,7 @@ pub struct ImportFile {
 
 /// Reads an exported file in four steps: its shape, its version, migration to
 /// the current format, and validation of every record. `now`, `owner` and
-/// `ids` serve migrations (see [`read_workspace`]).
+/// `ids` serve migrations (see [`read_workspace_text`]).
 pub fn read_export(
     text: &str,
     now: DateTime<Utc>,
@@ -248,27 +249,30 @@ pub fn read_export(
     if nesting_exceeds(text, MAX_DEPTH) {
         return Err(ImportError::TooDeep);
     }
-    // Step 1: the shape.
-    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson {
-        line: e.line(),
-        column: e.column(),
-    })?;
-    let Some(envelope) = value.as_object() else {
+    // Step 1: the shape. The file is checked as JSON first, so that any
+    // syntax error is reported with its place.
+    if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
+        return Err(ImportError::NotJson {
+            line: e.line(),
+            column: e.column(),
+        });
+    }
+    if !text.trim_start().starts_with('{') {
         return Err(ImportError::NotOurFile);
-    };
-    if envelope.get("app").and_then(Value::as_str) != Some(APP_MARKER) {
+    }
+    let envelope: Envelope = serde_json::from_str(text).map_err(|_| ImportError::NotOurFile)?;
+    if envelope.app.and_then(read_raw::<String>).as_deref() != Some(APP_MARKER) {
         return Err(ImportError::NotOurFile);
     }
     // Step 2: the version.
     let version = envelope
-        .get("format_version")
-        .and_then(Value::as_u64)
-        .and_then(|v| u32::try_from(v).ok())
+        .format_version
+        .and_then(read_raw::<u32>)
         .ok_or_else(|| ImportError::WrongShape("no format_version".into()))?;
     if version > FORMAT_VERSION {
         return Err(ImportError::TooNew { found: version });
     }
-    let Some(inner) = envelope.get("workspace").filter(|w| w.is_object()) else {
+    let Some(inner) = envelope.workspace.filter(|w| w.get().starts_with('{')) else {
         return Err(ImportError::WrongShape("no workspace".into()));
     };
     // Step 3: migrate, after checking each record can be read, so a broken
@@ -280,7 +284,7 @@ pub fn read_export(
         }
     }
     let (workspace, migrated) =
-        read_workspace(inner.clone(), now, owner, ids).map_err(|e| match e {
+        read_workspace_text(inner.get(), now, owner, ids).map_err(|e| match e {
             FormatError::TooNew { found } => ImportError::TooNew { found },
             FormatError::NotJson(m) | FormatError::WrongShape(m) => ImportError::WrongShape(m),
         })?;
@@ -292,29 +296,90 @@ pub fn read_export(
     })
 }
 
-fn label_of(v: &Value) -> Option<String> {
-    ["title", "name"]
-        .iter()
-        .find_map(|k| v.get(*k).and_then(Value::as_str))
-        .map(str::to_string)
+/// The envelope of a file being imported; each part is kept as its JSON
+/// text and read on its own, so a part of the wrong type is named as such.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    app: Option<&'a RawValue>,
+    #[serde(borrow)]
+    format_version: Option<&'a RawValue>,
+    #[serde(borrow)]
+    workspace: Option<&'a RawValue>,
 }
 
-fn id_of(v: &Value) -> Option<Id> {
-    v.get("id")
-        .and_then(Value::as_str)
-        .and_then(|s| Id::parse_str(s).ok())
+/// The lists of a workspace being imported, each record as its JSON text.
+#[derive(Deserialize)]
+struct RawLists<'a> {
+    #[serde(borrow)]
+    settings: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pipelines: Option<&'a RawValue>,
+    #[serde(borrow)]
+    deals: Option<&'a RawValue>,
+    #[serde(borrow)]
+    clients: Option<&'a RawValue>,
+    #[serde(borrow)]
+    tasks: Option<&'a RawValue>,
+    #[serde(borrow)]
+    salespeople: Option<&'a RawValue>,
+    #[serde(borrow)]
+    tombstones: Option<&'a RawValue>,
 }
 
-/// Records of a current-format workspace value that do not deserialize,
-/// each with the reader's reason.
-fn unreadable_records(ws: &Value) -> Vec<Problem> {
+fn read_raw<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Option<T> {
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// Why a record's text does not read as `T`, without the place in that
+/// text (line 1 of a record the user never saw alone).
+fn unreadable_reason<T: DeserializeOwned>(raw: &RawValue) -> Option<String> {
+    let e = serde_json::from_str::<T>(raw.get()).err()?;
+    let message = e.to_string();
+    Some(match message.rsplit_once(" at line ") {
+        Some((reason, _)) => reason.to_string(),
+        None => message,
+    })
+}
+
+/// The title or name of a record, when it has one.
+fn label_of(raw: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Labels<'a> {
+        #[serde(borrow)]
+        title: Option<&'a RawValue>,
+        #[serde(borrow)]
+        name: Option<&'a RawValue>,
+    }
+    let labels: Labels = read_raw(raw)?;
+    [labels.title, labels.name]
+        .into_iter()
+        .flatten()
+        .find_map(read_raw::<String>)
+}
+
+fn id_of(raw: &RawValue) -> Option<Id> {
+    #[derive(Deserialize)]
+    struct Ids<'a> {
+        #[serde(borrow)]
+        id: Option<&'a RawValue>,
+    }
+    let ids: Ids = read_raw(raw)?;
+    ids.id
+        .and_then(read_raw::<String>)
+        .and_then(|s| Id::parse_str(&s).ok())
+}
+
+/// Records of a current-format workspace that do not deserialize, each with
+/// the reader's reason.
+fn unreadable_records(ws: &RawValue) -> Vec<Problem> {
     fn check<T: DeserializeOwned>(
-        ws: &Value,
+        list: Option<&RawValue>,
         key: &str,
         record: RecordType,
         out: &mut Vec<Problem>,
     ) {
-        let Some(list) = ws.get(key).and_then(Value::as_array) else {
+        let Some(list) = list.and_then(read_raw::<Vec<&RawValue>>) else {
             out.push(Problem {
                 record,
                 index: 0,
@@ -325,38 +390,57 @@ fn unreadable_records(ws: &Value) -> Vec<Problem> {
             });
             return;
         };
-        for (index, item) in list.iter().enumerate() {
-            if let Err(e) = T::deserialize(item) {
+        for (index, item) in list.into_iter().enumerate() {
+            if let Some(reason) = unreadable_reason::<T>(item) {
                 out.push(Problem {
                     record,
                     index,
                     id: id_of(item),
                     label: label_of(item),
                     field: key.to_string(),
-                    reason: ProblemReason::Unreadable(e.to_string()),
+                    reason: ProblemReason::Unreadable(reason),
                 });
             }
         }
     }
     let mut out = Vec::new();
-    if let Some(settings) = ws.get("settings") {
-        if let Err(e) = Settings::deserialize(settings) {
-            out.push(Problem {
-                record: RecordType::Settings,
-                index: 0,
-                id: None,
-                label: None,
-                field: "settings".into(),
-                reason: ProblemReason::Unreadable(e.to_string()),
-            });
-        }
+    let Some(lists) = read_raw::<RawLists>(ws) else {
+        out.push(Problem {
+            record: RecordType::Settings,
+            index: 0,
+            id: None,
+            label: None,
+            field: "workspace".into(),
+            reason: ProblemReason::Unreadable("not a workspace".into()),
+        });
+        return out;
+    };
+    if let Some(reason) = lists.settings.and_then(unreadable_reason::<Settings>) {
+        out.push(Problem {
+            record: RecordType::Settings,
+            index: 0,
+            id: None,
+            label: None,
+            field: "settings".into(),
+            reason: ProblemReason::Unreadable(reason),
+        });
     }
-    check::<Pipeline>(ws, "pipelines", RecordType::Pipeline, &mut out);
-    check::<Deal>(ws, "deals", RecordType::Deal, &mut out);
-    check::<Client>(ws, "clients", RecordType::Client, &mut out);
-    check::<Task>(ws, "tasks", RecordType::Task, &mut out);
-    check::<Salesperson>(ws, "salespeople", RecordType::Salesperson, &mut out);
-    check::<Tombstone>(ws, "tombstones", RecordType::Tombstone, &mut out);
+    check::<Pipeline>(lists.pipelines, "pipelines", RecordType::Pipeline, &mut out);
+    check::<Deal>(lists.deals, "deals", RecordType::Deal, &mut out);
+    check::<Client>(lists.clients, "clients", RecordType::Client, &mut out);
+    check::<Task>(lists.tasks, "tasks", RecordType::Task, &mut out);
+    check::<Salesperson>(
+        lists.salespeople,
+        "salespeople",
+        RecordType::Salesperson,
+        &mut out,
+    );
+    check::<Tombstone>(
+        lists.tombstones,
+        "tombstones",
+        RecordType::Tombstone,
+        &mut out,
+    );
     out.truncate(MAX_PROBLEMS);
     out
 }

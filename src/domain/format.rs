@@ -5,7 +5,6 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::model::*;
 use super::money::Money;
@@ -42,34 +41,28 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
-/// The format version a JSON value declares.
-pub fn declared_version(value: &Value) -> Result<u32, FormatError> {
-    value
-        .get("format_version")
-        .and_then(Value::as_u64)
-        .and_then(|v| u32::try_from(v).ok())
-        .ok_or_else(|| FormatError::WrongShape("no format_version".into()))
-}
-
-/// Reads a workspace of any known version, migrating it to [`FORMAT_VERSION`].
-/// `now` stamps migrated records; `owner` names the salesperson that version 1
-/// data did not have and `ids` gives new records their ids. Returns whether a
-/// migration happened.
-pub fn read_workspace(
-    value: Value,
+/// Reads a workspace of any known version from JSON text, migrating it to
+/// [`FORMAT_VERSION`]. `now` stamps migrated records; `owner` names the
+/// salesperson that version 1 data did not have and `ids` gives new records
+/// their ids. Returns whether a migration happened.
+///
+/// Every version is read straight from the text: going through a generic
+/// JSON value would cost twice the time and memory, and a second copy of
+/// every record's reader in the download.
+pub fn read_workspace_text(
+    text: &str,
     now: DateTime<Utc>,
     owner: &str,
     ids: impl FnMut() -> Id,
 ) -> Result<(Workspace, bool), FormatError> {
-    let version = declared_version(&value)?;
-    match version {
+    let shape = |e: serde_json::Error| FormatError::WrongShape(e.to_string());
+    match declared_version_of_text(text)? {
         v if v > FORMAT_VERSION => Err(FormatError::TooNew { found: v }),
-        FORMAT_VERSION => serde_json::from_value(value)
+        FORMAT_VERSION => serde_json::from_str(text)
             .map(|ws| (ws, false))
-            .map_err(|e| FormatError::WrongShape(e.to_string())),
+            .map_err(shape),
         1 => {
-            let v1: V1Workspace = serde_json::from_value(value)
-                .map_err(|e| FormatError::WrongShape(e.to_string()))?;
+            let v1: V1Workspace = serde_json::from_str(text).map_err(shape)?;
             Ok((migrate_v1(v1, now, owner, ids), true))
         }
         v => Err(FormatError::WrongShape(format!(
@@ -88,25 +81,6 @@ fn leading_version(text: &str) -> Option<u32> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(rest.len())];
     digits.parse().ok()
-}
-
-/// Like [`read_workspace`], from JSON text. Data in the current format is
-/// read straight into the model; only older data goes through a generic
-/// JSON value, which costs twice the time and memory.
-pub fn read_workspace_text(
-    text: &str,
-    now: DateTime<Utc>,
-    owner: &str,
-    ids: impl FnMut() -> Id,
-) -> Result<(Workspace, bool), FormatError> {
-    if leading_version(text) == Some(FORMAT_VERSION) {
-        if let Ok(ws) = serde_json::from_str::<Workspace>(text) {
-            return Ok((ws, false));
-        }
-    }
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| FormatError::NotJson(e.to_string()))?;
-    read_workspace(value, now, owner, ids)
 }
 
 /// The version a JSON text declares, reading as little of it as possible.
