@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::*;
 use super::money::{is_currency_code, Money, MAX_MINOR};
+use super::sorting;
 
 /// The editable fields of a deal, as a form holds them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -872,7 +873,7 @@ impl Workspace {
                         salesperson_id,
                         amount_minor,
                     });
-                    quotas.sort_by_key(|q| (q.month, q.salesperson_id));
+                    sorting::sort_by_key(quotas, |q| (q.month, q.salesperson_id));
                 }
                 self.settings.updated_at = now;
                 Ok(())

@@ -14,6 +14,7 @@ use serde_json::value::RawValue;
 use super::format::{read_workspace_text, FormatError};
 use super::model::*;
 use super::money::{is_currency_code, Money, MAX_MINOR};
+use super::sorting;
 
 /// Marks a file as this product's export.
 pub const APP_MARKER: &str = "pipeline-crm";
@@ -845,7 +846,7 @@ pub fn merge(ours: &Workspace, theirs: &Workspace) -> (Workspace, MergeReport) {
         .filter(|t| deleted.get(&t.id) == Some(&t.deleted_at))
         .cloned()
         .collect();
-    tombstones.sort_by_key(|t| (t.deleted_at, t.id));
+    sorting::sort_by_key(&mut tombstones, |t| (t.deleted_at, t.id));
     tombstones.dedup_by_key(|t| t.id);
     merged.tombstones = tombstones;
     repair(&mut merged);

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::format::FormatError;
 use super::model::*;
 use super::packing::{pack, pack_binary, unpack, unpack_any, Unpacked};
+use super::sorting;
 
 /// The key of the meta value (the same key older builds kept the whole workspace under).
 pub const META_KEY: &str = "pipeline-crm.workspace";
@@ -254,7 +255,7 @@ fn layout(ws: &Workspace) -> Layout {
     }
 
     let mut keys: Vec<(Family, u32)> = groups.keys().copied().collect();
-    keys.sort_by_key(|(f, i)| (f.name(), *i));
+    sorting::sort_by_key(&mut keys, |(f, i)| (f.name(), *i));
     let shards = keys
         .into_iter()
         .map(|(family, index)| {
@@ -354,7 +355,7 @@ pub fn plan(ws: &Workspace, previous: &HashMap<String, u64>) -> Plan {
         .filter(|k| !out.fingerprints.contains_key(*k))
         .cloned()
         .collect();
-    out.obsolete.sort();
+    sorting::sort(&mut out.obsolete);
     out
 }
 

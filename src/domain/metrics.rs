@@ -10,6 +10,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc
 
 use super::model::*;
 use super::rules::{is_idle, tasks_by_deal};
+use super::sorting;
 
 /// A span of time, start included, end excluded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -571,7 +572,7 @@ pub fn time_in_stage(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>)
             let average_days = (!list.is_empty())
                 .then(|| list.iter().map(|x| x.1).sum::<f64>() / list.len() as f64);
             let count = list.len();
-            list.sort_by(|a, b| b.1.total_cmp(&a.1));
+            sorting::sort_by(&mut list, |a, b| b.1.total_cmp(&a.1));
             list.truncate(3);
             StageTime {
                 stage_id: s.id,
@@ -612,7 +613,7 @@ pub fn lost_reasons(ws: &Workspace, filter: &MetricsFilter) -> Vec<LostReasonCou
             }),
         }
     }
-    out.sort_by(|a, b| {
+    sorting::sort_by(&mut out, |a, b| {
         b.deals
             .len()
             .cmp(&a.deals.len())
@@ -658,7 +659,7 @@ pub fn lead_sources(ws: &Workspace, filter: &MetricsFilter) -> Vec<SourceStats> 
             }
         }
     }
-    out.sort_by(|a, b| {
+    sorting::sort_by(&mut out, |a, b| {
         b.deals
             .len()
             .cmp(&a.deals.len())

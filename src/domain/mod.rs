@@ -16,6 +16,7 @@ pub mod packing;
 mod presets;
 pub mod rules;
 pub mod scoring;
+pub mod sorting;
 
 pub use command::{ClientInput, Command, DealInput, DomainError, StageInput, TaskInput};
 pub use model::*;

@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::money::Money;
 use super::presets::StagePreset;
+use super::sorting;
 
 /// Identifier of any record; random UUIDs stay unique across machines, so a
 /// colleague's export merges without collisions.
@@ -652,10 +653,10 @@ impl Workspace {
     /// Puts records in a canonical order, the one storage gives back: by
     /// creation (deletion for tombstones), then id.
     pub fn canonical(&mut self) {
-        self.deals.sort_by_key(|d| (d.created_at, d.id));
-        self.clients.sort_by_key(|c| (c.created_at, c.id));
-        self.tasks.sort_by_key(|t| (t.created_at, t.id));
-        self.tombstones.sort_by_key(|t| (t.deleted_at, t.id));
+        sorting::sort_by_key(&mut self.deals, |d| (d.created_at, d.id));
+        sorting::sort_by_key(&mut self.clients, |c| (c.created_at, c.id));
+        sorting::sort_by_key(&mut self.tasks, |t| (t.created_at, t.id));
+        sorting::sort_by_key(&mut self.tombstones, |t| (t.deleted_at, t.id));
     }
 
     /// Whether any record (of any kind) has this id.

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::command::{Command, TaskInput};
 use super::model::*;
+use super::sorting;
 
 /// The offer is due this long after the contact that promised it.
 pub const OFFER_DUE_AFTER: Duration = Duration::hours(24);
@@ -236,7 +237,7 @@ pub fn suggestions(ws: &Workspace) -> Vec<Suggestion> {
             deal_suggestions(d, ws.pipeline(d.pipeline_id), tasks)
         })
         .collect();
-    out.sort_by_key(|s| s.due);
+    sorting::sort_by_key(&mut out, |s| s.due);
     out
 }
 

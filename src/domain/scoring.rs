@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use super::model::*;
+use super::sorting;
 
 /// Client rank, from most to least worth the time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -240,6 +241,8 @@ pub fn ranked_open_tasks(ws: &Workspace, now: DateTime<Utc>) -> Vec<(Id, u8)> {
             (t, task_score(t, probability, value, client, now))
         })
         .collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.due.cmp(&b.0.due)));
+    sorting::sort_by(&mut ranked, |a, b| {
+        b.1.cmp(&a.1).then(a.0.due.cmp(&b.0.due))
+    });
     ranked.into_iter().map(|(t, s)| (t.id, s)).collect()
 }

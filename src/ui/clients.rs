@@ -12,6 +12,7 @@ use super::{format, labels, use_app, Route};
 use crate::domain::agenda::{client_overviews, ClientOverview};
 use crate::domain::links::{safe_href, LinkKind};
 use crate::domain::scoring::{client_score, ClientPattern, Factor, ScoreExplanation};
+use crate::domain::sorting;
 use crate::domain::{ClientInput, Command, Id, Outcome, Stars, Task};
 
 type I18n = I18nContext<Locale>;
@@ -95,7 +96,7 @@ pub fn Clients() -> impl IntoView {
                 })
                 .collect()
         });
-        rows.sort_by(|a, b| {
+        sorting::sort_by(&mut rows, |a, b| {
             let order = match by {
                 SortBy::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
                 SortBy::Company => a.company.to_lowercase().cmp(&b.company.to_lowercase()),
@@ -322,7 +323,7 @@ fn ClientView(id: Id) -> impl IntoView {
                 .filter(|t| deals.contains(&t.deal_id))
                 .cloned()
                 .collect();
-            list.sort_by_key(|t| (t.done_at.is_some(), t.due));
+            sorting::sort_by_key(&mut list, |t| (t.done_at.is_some(), t.due));
             list
         })
     });

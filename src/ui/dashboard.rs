@@ -14,6 +14,7 @@ use super::{format, labels, use_app, Route};
 use crate::domain::metrics::{
     dashboard, spanco_ratio, Dashboard, HintKind, MetricsFilter, PeriodChoice, SpancoRatio,
 };
+use crate::domain::sorting;
 use crate::domain::{parse_amount, Command, Id, Pipeline};
 
 type I18n = I18nContext<Locale>;
@@ -569,7 +570,7 @@ fn Salespeople(d: Dashboard) -> impl IntoView {
                 PeopleSort::DaysToClose => a.average_days_to_close.unwrap_or(-1.0),
             }
         };
-        list.sort_by(|a, b| {
+        sorting::sort_by(&mut list, |a, b| {
             let o = if by == PeopleSort::Name {
                 name(a.salesperson_id)
                     .to_lowercase()

@@ -10,6 +10,7 @@ use super::i18n::*;
 use super::widgets::Modal;
 use super::{format, labels, use_app, AppState, Route};
 use crate::domain::rules::{suggestions_for, Suggestion, SuggestionKind};
+use crate::domain::sorting;
 use crate::domain::{
     parse_amount, Command, Deal, DealInput, Id, LostReasonKind, Money, Outcome, StageKind, Task,
     TaskInput, TaskKind,
@@ -378,7 +379,7 @@ pub fn client_options(state: AppState) -> Vec<(Id, String)> {
     state.workspace.with(|ws| {
         let mut list: Vec<(Id, String)> =
             ws.clients.iter().map(|c| (c.id, c.name.clone())).collect();
-        list.sort_by_key(|c| c.1.to_lowercase());
+        sorting::sort_by_key(&mut list, |c| c.1.to_lowercase());
         list
     })
 }
@@ -529,7 +530,7 @@ fn DealForm(id: Id) -> impl IntoView {
                 .chain(ws.clients.iter().map(|c| c.source.clone()))
                 .filter(|s| !s.is_empty())
                 .collect();
-            list.sort();
+            sorting::sort(&mut list);
             list.dedup();
             list
         })
@@ -642,7 +643,7 @@ fn Tasks(id: Id) -> impl IntoView {
     let tasks = Memo::new(move |_| {
         state.workspace.with(|ws| {
             let mut list: Vec<Task> = ws.tasks_of_deal(id).cloned().collect();
-            list.sort_by_key(|t| (t.done_at.is_some(), t.due));
+            sorting::sort_by_key(&mut list, |t| (t.done_at.is_some(), t.due));
             list
         })
     });
@@ -854,7 +855,7 @@ fn timeline(state: AppState, i18n: I18n, deal: &Deal) -> Vec<(DateTime<Utc>, Eve
                 },
             ));
         }
-        events.sort_by_key(|e| std::cmp::Reverse(e.0));
+        sorting::sort_by_key(&mut events, |e| std::cmp::Reverse(e.0));
         events
     })
 }
