@@ -177,17 +177,24 @@ impl<'a> Lookup<'a> {
             Outcome::Lost => Place::Lost,
             Outcome::Open | Outcome::Maybe => Place::Column(column?),
         };
-        let client = d.client_id.and_then(|c| {
-            self.clients
-                .get_or_insert_with(|| {
-                    ws.clients
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| (c.id, i))
-                        .collect()
-                })
-                .get(&c)
-                .copied()
+        // The earlier entry's client position still holds while clients are
+        // unchanged (see `Sources`); building the map for one deal costs more.
+        let known = earlier
+            .and_then(|e| e.client)
+            .filter(|&k| d.client_id.is_some() && ws.clients.get(k).map(|c| c.id) == d.client_id);
+        let client = known.or_else(|| {
+            d.client_id.and_then(|c| {
+                self.clients
+                    .get_or_insert_with(|| {
+                        ws.clients
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| (c.id, i))
+                            .collect()
+                    })
+                    .get(&c)
+                    .copied()
+            })
         });
         let owner = self
             .owners
@@ -600,9 +607,14 @@ pub fn Board() -> impl IntoView {
     let state = use_app();
     let owner = state.board_owner;
     let search = state.board_search;
-    let index = Memo::new(move |previous: Option<&BoardIndex>| {
-        state.workspace.with(|ws| board_index(ws, previous))
-    });
+    // The index is made anew on every change of the workspace and rarely
+    // equals the one before, so it is not compared (that walked every entry
+    // after each move); when it is equal, the model below compares equal and
+    // the update stops there.
+    let index = Memo::new_with_compare(
+        move |previous: Option<&BoardIndex>| state.workspace.with(|ws| board_index(ws, previous)),
+        |_, _| true,
+    );
     let model = Memo::new(move |_| {
         let owner = owner.get();
         search.with(|s| index.with(|ix| board_model(ix, owner, s)))
