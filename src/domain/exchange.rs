@@ -309,7 +309,7 @@ struct Envelope<'a> {
     workspace: Option<&'a RawValue>,
 }
 
-/// The lists of a workspace being imported, each record as its JSON text.
+/// The parts of a workspace being imported, each kept as its JSON text.
 #[derive(Deserialize)]
 struct RawLists<'a> {
     #[serde(borrow)]
