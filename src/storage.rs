@@ -229,6 +229,12 @@ pub fn kept_copies() -> Vec<(KeptCopy, usize)> {
     copies
 }
 
+/// Kibibytes that `chars` characters of stored text take (UTF-16: two
+/// bytes a character), rounded up.
+pub fn stored_kib(chars: usize) -> usize {
+    (chars * 2).div_ceil(1024)
+}
+
 /// The text of a kept copy, to download: unreadable data as
 /// [`unreadable_data`] gives it; data from before an update as JSON when it
 /// was packed.

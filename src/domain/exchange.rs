@@ -344,31 +344,30 @@ fn unreadable_reason<T: DeserializeOwned>(raw: &RawValue) -> Option<String> {
 }
 
 /// The title or name of a record, when it has one.
-fn label_of(raw: &RawValue) -> Option<String> {
+/// The id and the title (or name) of a record that does not read, when it
+/// has them: they name it in the problem shown to the user.
+fn id_and_label(raw: &RawValue) -> (Option<Id>, Option<String>) {
     #[derive(Deserialize)]
-    struct Labels<'a> {
+    struct Names<'a> {
+        #[serde(borrow)]
+        id: Option<&'a RawValue>,
         #[serde(borrow)]
         title: Option<&'a RawValue>,
         #[serde(borrow)]
         name: Option<&'a RawValue>,
     }
-    let labels: Labels = read_raw(raw)?;
-    [labels.title, labels.name]
+    let Some(names) = read_raw::<Names>(raw) else {
+        return (None, None);
+    };
+    let id = names
+        .id
+        .and_then(read_raw::<String>)
+        .and_then(|s| Id::parse_str(&s).ok());
+    let label = [names.title, names.name]
         .into_iter()
         .flatten()
-        .find_map(read_raw::<String>)
-}
-
-fn id_of(raw: &RawValue) -> Option<Id> {
-    #[derive(Deserialize)]
-    struct Ids<'a> {
-        #[serde(borrow)]
-        id: Option<&'a RawValue>,
-    }
-    let ids: Ids = read_raw(raw)?;
-    ids.id
-        .and_then(read_raw::<String>)
-        .and_then(|s| Id::parse_str(&s).ok())
+        .find_map(read_raw::<String>);
+    (id, label)
 }
 
 /// Records of a current-format workspace that do not deserialize, each with
@@ -393,11 +392,12 @@ fn unreadable_records(ws: &RawValue) -> Vec<Problem> {
         };
         for (index, item) in list.into_iter().enumerate() {
             if let Some(reason) = unreadable_reason::<T>(item) {
+                let (id, label) = id_and_label(item);
                 out.push(Problem {
                     record,
                     index,
-                    id: id_of(item),
-                    label: label_of(item),
+                    id,
+                    label,
                     field: key.to_string(),
                     reason: ProblemReason::Unreadable(reason),
                 });

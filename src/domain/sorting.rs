@@ -2,7 +2,7 @@
 //!
 //! The standard library's sort is compiled anew for every element type and
 //! comparison it is used with, about 3 KB of wasm each. These helpers sort
-//! positions (`u32`) with a comparison behind a reference, so the sort
+//! positions (`usize`) with a comparison behind a reference, so the sort
 //! routine exists once, then move the items into their sorted places.
 
 use std::cmp::Ordering;
@@ -12,15 +12,8 @@ pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) 
     if items.len() < 2 {
         return;
     }
-    let Ok(len) = u32::try_from(items.len()) else {
-        // Beyond what this app holds; the standard sort handles it.
-        items.sort_by(compare);
-        return;
-    };
-    let mut order: Vec<u32> = (0..len).collect();
-    sort_positions(&mut order, &mut |a, b| {
-        compare(&items[a as usize], &items[b as usize])
-    });
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    sort_positions(&mut order, &mut |a, b| compare(&items[a], &items[b]));
     permute(items, order);
 }
 
@@ -37,18 +30,18 @@ pub fn sort<T: Ord>(items: &mut [T]) {
 
 /// The one instance of the sort routine.
 #[inline(never)]
-fn sort_positions(order: &mut [u32], compare: &mut dyn FnMut(u32, u32) -> Ordering) {
+fn sort_positions(order: &mut [usize], compare: &mut dyn FnMut(usize, usize) -> Ordering) {
     order.sort_by(|a, b| compare(*a, *b));
 }
 
 /// Puts `items[order[i]]` at `i` for every `i`, one cycle of the permutation
 /// at a time (each item moves once).
-fn permute<T>(items: &mut [T], mut order: Vec<u32>) {
-    const DONE: u32 = u32::MAX;
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    const DONE: usize = usize::MAX;
     for start in 0..order.len() {
         let mut at = start;
         while order[at] != DONE {
-            let from = order[at] as usize;
+            let from = order[at];
             order[at] = DONE;
             if from == start {
                 break;

@@ -401,8 +401,7 @@ fn KeptCopies() -> impl IntoView {
             .into_iter()
             .map(|(copy, chars)| {
                 let what = kept_label(i18n, &copy);
-                // UTF-16: two bytes a character.
-                let size = tf!(i18n, data.kept_size, size = (chars * 2).div_ceil(1024)).to_string();
+                let size = tf!(i18n, data.kept_size, size = storage::stored_kib(chars)).to_string();
                 let download_label = tf!(i18n, data.kept_download_named, what = what.clone()).to_string();
                 let delete_label = tf!(i18n, data.kept_delete_named, what = what.clone()).to_string();
                 let file = match copy {

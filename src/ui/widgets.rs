@@ -170,8 +170,7 @@ pub fn StatusBanner() -> impl IntoView {
                             tf!(i18n, status.save_failed, error = e).to_string()
                         }
                     };
-                    // UTF-16: two bytes a character.
-                    let size = (kept * 2).div_ceil(1024);
+                    let size = crate::storage::stored_kib(kept);
                     view! {
                         <div class="banner banner-danger" role="alert">
                             {text}
