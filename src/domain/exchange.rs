@@ -846,7 +846,7 @@ pub fn merge(ours: &Workspace, theirs: &Workspace) -> (Workspace, MergeReport) {
         .filter(|t| deleted.get(&t.id) == Some(&t.deleted_at))
         .cloned()
         .collect();
-    sorting::sort_by_key(&mut tombstones, |t| (t.deleted_at, t.id));
+    sorting::sort_by_moment_and_id(&mut tombstones, |t| (t.deleted_at, t.id));
     tombstones.dedup_by_key(|t| t.id);
     merged.tombstones = tombstones;
     repair(&mut merged);

@@ -653,10 +653,10 @@ impl Workspace {
     /// Puts records in a canonical order, the one storage gives back: by
     /// creation (deletion for tombstones), then id.
     pub fn canonical(&mut self) {
-        sorting::sort_by_key(&mut self.deals, |d| (d.created_at, d.id));
-        sorting::sort_by_key(&mut self.clients, |c| (c.created_at, c.id));
-        sorting::sort_by_key(&mut self.tasks, |t| (t.created_at, t.id));
-        sorting::sort_by_key(&mut self.tombstones, |t| (t.deleted_at, t.id));
+        sorting::sort_by_moment_and_id(&mut self.deals, |d| (d.created_at, d.id));
+        sorting::sort_by_moment_and_id(&mut self.clients, |c| (c.created_at, c.id));
+        sorting::sort_by_moment_and_id(&mut self.tasks, |t| (t.created_at, t.id));
+        sorting::sort_by_moment_and_id(&mut self.tombstones, |t| (t.deleted_at, t.id));
     }
 
     /// Whether any record (of any kind) has this id.
