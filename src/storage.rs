@@ -33,10 +33,10 @@ use wasm_bindgen::JsCast;
 use crate::domain::exchange::merge;
 use crate::domain::format::{declared_version_of_text, read_workspace_text, FormatError};
 use crate::domain::layout::{
-    assemble, fingerprint_of_partial, fingerprints, is_layout, layout_keys, parse_shard_key,
-    partial, plan, Plan, META_KEY,
+    assemble, assemble_stored, fingerprint_of_partial, fingerprints, is_layout, layout_keys,
+    parse_shard_key, partial, plan, Plan, META_KEY, UNKNOWN,
 };
-use crate::domain::packing::{unpack, BINARY_PREFIX};
+use crate::domain::packing::unpack;
 use crate::domain::{Id, Workspace, FORMAT_VERSION};
 
 /// The localStorage key of the meta value (and of the whole workspace in earlier builds).
@@ -64,8 +64,9 @@ pub fn pre_migration_key(version: u32) -> String {
 pub enum Loaded {
     /// Nothing saved yet.
     Empty,
-    /// A workspace, migrated if it was older.
-    Workspace(Workspace),
+    /// A workspace, migrated if it was older, and what each stored value
+    /// holds (for [`Autosave::new`]; empty when it was migrated).
+    Workspace(Workspace, Stored),
     /// Data written by a newer version: shown read-only when it can be read.
     Newer {
         /// The version found.
@@ -90,10 +91,8 @@ fn get(key: &str) -> Option<String> {
     storage().and_then(|s| s.get_item(key).ok().flatten())
 }
 
-/// The fingerprint of a stored value whose contents are not known, so that
-/// the next save rewrites it. Not 0: that is an empty shard's fingerprint,
-/// and an empty shard must still replace whatever is stored under its key.
-const UNKNOWN: u64 = u64::MAX;
+/// The fingerprint of each stored value, by key (see [`Plan::fingerprints`]).
+pub type Stored = HashMap<String, u64>;
 
 /// The stored value of `key`, left in JavaScript: callers that need only a
 /// fact about it (its prefix, its length) do not copy kilobytes or
@@ -102,11 +101,6 @@ fn stored_js(storage: &web_sys::Storage, key: &str) -> Option<js_sys::JsString> 
     js_sys::Reflect::get(storage, &key.into())
         .ok()
         .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
-}
-
-/// Whether the stored value of `key` is in the binary encoding.
-fn is_binary(storage: &web_sys::Storage, key: &str) -> bool {
-    stored_js(storage, key).is_some_and(|v| v.starts_with(BINARY_PREFIX, 0))
 }
 
 /// Where the shards of data found unreadable go before the first save
@@ -316,8 +310,8 @@ pub fn load(now: DateTime<Utc>, owner: &str, ids: impl FnMut() -> Id) -> Loaded 
         };
     }
     if is_layout(&json) {
-        return match assemble(&json, get) {
-            Ok(ws) => Loaded::Workspace(ws),
+        return match assemble_stored(&json, get) {
+            Ok((ws, stored)) => Loaded::Workspace(ws, stored),
             Err(e) => unreadable(e),
         };
     }
@@ -328,7 +322,7 @@ pub fn load(now: DateTime<Utc>, owner: &str, ids: impl FnMut() -> Id) -> Loaded 
                     let _ = s.set_item(&pre_migration_key(version), &raw);
                 }
             }
-            Loaded::Workspace(workspace)
+            Loaded::Workspace(workspace, Stored::new())
         }
         Err(e) => unreadable(e),
     }
@@ -390,28 +384,9 @@ pub struct Autosave {
 
 impl Autosave {
     /// Autosave for `workspace` as just loaded, writing only while `enabled`
-    /// (after the initial load).
-    pub fn new(workspace: RwSignal<Workspace>, enabled: RwSignal<bool>) -> Self {
-        let stored = if get(WORKSPACE_KEY)
-            .and_then(|raw| unpack(&raw).ok().map(|j| is_layout(&j)))
-            .unwrap_or(false)
-        {
-            // What was just read is what is stored; shards an earlier build
-            // wrote as JSON count as unknown, so the next save rewrites them
-            // in the binary encoding (quicker to open, and smaller).
-            // (Kept as keys: if the layout changes, they are removed as obsolete.)
-            let mut stored = workspace.with_untracked(fingerprints);
-            if let Some(storage) = storage() {
-                for (key, fingerprint) in stored.iter_mut() {
-                    if key != WORKSPACE_KEY && !is_binary(&storage, key) {
-                        *fingerprint = UNKNOWN;
-                    }
-                }
-            }
-            stored
-        } else {
-            HashMap::new()
-        };
+    /// (after the initial load); `stored` is what [`load`] found under each
+    /// key.
+    pub fn new(workspace: RwSignal<Workspace>, enabled: RwSignal<bool>, stored: Stored) -> Self {
         let autosave = Autosave {
             workspace,
             enabled,

@@ -1,6 +1,8 @@
 //! The sharded storage layout: a round trip, only changed shards rewritten,
 //! shard counts growing with the data, another tab's shard merged in, and
-//! shards in the binary encoding next to JSON ones from earlier builds.
+//! shards in the binary encoding next to JSON ones from earlier builds, and
+//! what opening finds under each key (so that the first save writes only
+//! what changed).
 
 mod common;
 
@@ -252,4 +254,98 @@ fn a_damaged_binary_shard_is_refused() {
             "{err:?}"
         );
     }
+}
+
+fn load_stored(storage: &HashMap<String, String>) -> (Workspace, HashMap<String, u64>) {
+    let meta = unpack(&storage[META_KEY]).unwrap().into_owned();
+    assemble_stored(&meta, |k| storage.get(k).cloned()).unwrap()
+}
+
+#[test]
+fn what_opening_finds_is_what_the_last_save_wrote() {
+    let mut ws = sample(3000);
+    let mut storage = HashMap::new();
+    let saved = plan(&ws, &HashMap::new());
+    store(&saved, &mut storage);
+    let (read, stored) = load_stored(&storage);
+    assert_eq!(stored, saved.fingerprints);
+    assert!(plan(&read, &stored).writes.is_empty(), "nothing to write");
+
+    // A move after opening rewrites the moved deal's shard only.
+    ws = read;
+    let deal = ws.deals[40].id;
+    let stage = ws.current_pipeline().unwrap().stages[2].id;
+    ws.apply(
+        Command::MoveDeal {
+            id: deal,
+            stage_id: stage,
+        },
+        at(2026, 3, 21, 9, 0),
+    )
+    .unwrap();
+    let next = plan(&ws, &stored);
+    let keys: Vec<&str> = next.writes.iter().map(|w| w.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [shard_key(Family::Deals, 16, shard_of(deal, 16)).as_str()]
+    );
+    assert!(next.obsolete.is_empty());
+}
+
+#[test]
+fn shards_from_earlier_builds_are_rewritten_at_the_first_save() {
+    let ws = sample(600);
+    let mut storage = HashMap::new();
+    store(&plan(&ws, &HashMap::new()), &mut storage);
+    let mut old = as_json_shards(&storage, &ws);
+    let (read, stored) = load_stored(&old);
+    assert_eq!(
+        stored[META_KEY],
+        plan(&read, &HashMap::new()).fingerprints[META_KEY]
+    );
+    let next = plan(&read, &stored);
+    assert_eq!(
+        next.writes.len(),
+        old.len() - 1,
+        "every shard, not the meta value"
+    );
+    assert!(next
+        .writes
+        .iter()
+        .all(|w| w.value.starts_with(BINARY_PREFIX)));
+    store(&next, &mut old);
+    assert_eq!(load_stored(&old).1, next.fingerprints);
+}
+
+#[test]
+fn a_shard_found_holding_other_records_than_its_own_is_rewritten() {
+    // A record stored in the wrong shard (by a damaged or foreign save) is
+    // read, and the first save puts each shard right.
+    let ws = sample(600);
+    let mut storage = HashMap::new();
+    store(&plan(&ws, &HashMap::new()), &mut storage);
+    let (count, first, second) = (shard_count(ws.deals.len()), 0, 1);
+    let (a, b) = (
+        shard_key(Family::Deals, count, first),
+        shard_key(Family::Deals, count, second),
+    );
+    let mut both = partial(&a, &storage[&a], &ws).unwrap();
+    let moved = both.deals.pop().unwrap();
+    let rest = partial(&b, &storage[&b], &ws).unwrap();
+    let mut b_deals = rest.deals.clone();
+    b_deals.push(moved.clone());
+    let encode = |deals: &Vec<Deal>| {
+        let refs: Vec<&Deal> = deals.iter().collect();
+        pack_binary(&postcard::to_allocvec(&refs).unwrap())
+    };
+    storage.insert(a.clone(), encode(&both.deals));
+    storage.insert(b.clone(), encode(&b_deals));
+    let (read, stored) = load_stored(&storage);
+    assert_eq!(read.deals.len(), ws.deals.len());
+    let keys: Vec<String> = plan(&read, &stored)
+        .writes
+        .into_iter()
+        .map(|w| w.key)
+        .collect();
+    assert_eq!(keys, [a, b]);
 }

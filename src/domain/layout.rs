@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use super::format::FormatError;
 use super::model::*;
-use super::packing::{pack, pack_binary, unpack, unpack_any, Unpacked};
+use super::packing::{pack, pack_binary, unpack, unpack_any, Unpacked, BINARY_PREFIX};
 use super::sorting;
 
 /// The key of the meta value (the same key older builds kept the whole workspace under).
@@ -187,6 +187,32 @@ fn records(ws: &Workspace, family: Family) -> usize {
     }
 }
 
+/// The fingerprint of the meta value: what identifies the settings,
+/// pipelines and salespeople, and the shard counts.
+fn meta_fingerprint(ws: &Workspace, counts: ShardCounts) -> u64 {
+    let mut h = DefaultHasher::new();
+    ws.settings.updated_at.hash(&mut h);
+    for p in &ws.pipelines {
+        (p.id, p.updated_at).hash(&mut h);
+    }
+    for s in &ws.salespeople {
+        (s.id, s.updated_at).hash(&mut h);
+    }
+    (
+        counts.deals,
+        counts.tasks,
+        counts.clients,
+        counts.tombstones,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+/// The fingerprint of a stored value whose contents are not known, so that
+/// the next save rewrites it. Not 0: that is an empty shard's fingerprint,
+/// and an empty shard must still replace whatever is stored under its key.
+pub const UNKNOWN: u64 = u64::MAX;
+
 /// Record `i` of `family`: its id and last change, which identify its content.
 fn stamp(ws: &Workspace, family: Family, i: usize) -> (Id, DateTime<Utc>) {
     match family {
@@ -268,24 +294,7 @@ fn layout(ws: &Workspace) -> Layout {
             )
         })
         .collect();
-    let meta_fingerprint = {
-        let mut h = DefaultHasher::new();
-        ws.settings.updated_at.hash(&mut h);
-        for p in &ws.pipelines {
-            (p.id, p.updated_at).hash(&mut h);
-        }
-        for s in &ws.salespeople {
-            (s.id, s.updated_at).hash(&mut h);
-        }
-        (
-            counts.deals,
-            counts.tasks,
-            counts.clients,
-            counts.tombstones,
-        )
-            .hash(&mut h);
-        h.finish()
-    };
+    let meta_fingerprint = meta_fingerprint(ws, counts);
     Layout {
         counts,
         groups,
@@ -406,8 +415,20 @@ fn read_shard<T: DeserializeOwned>(raw: Option<String>, key: &str) -> Result<Vec
 /// the shard keys. Records come out in a canonical order (see [`Workspace::canonical`]).
 pub fn assemble(
     meta_json: &str,
-    mut read: impl FnMut(&str) -> Option<String>,
+    read: impl FnMut(&str) -> Option<String>,
 ) -> Result<Workspace, FormatError> {
+    assemble_stored(meta_json, read).map(|(ws, _)| ws)
+}
+
+/// [`assemble`], and the fingerprint of each value read (see
+/// [`Plan::fingerprints`]), taken from the records found under its key: the
+/// first save after opening then writes only what changed, without going
+/// over every record again. A shard in JSON (from an earlier build) gets
+/// [`UNKNOWN`], so that save rewrites it in the binary encoding.
+pub fn assemble_stored(
+    meta_json: &str,
+    mut read: impl FnMut(&str) -> Option<String>,
+) -> Result<(Workspace, HashMap<String, u64>), FormatError> {
     let meta: Meta<Settings, Vec<Pipeline>, Vec<Salesperson>> =
         serde_json::from_str(meta_json).map_err(|e| FormatError::WrongShape(e.to_string()))?;
     let mut ws = Workspace {
@@ -420,21 +441,47 @@ pub fn assemble(
         salespeople: meta.salespeople,
         tombstones: Vec::new(),
     };
+    let mut stored = HashMap::new();
     for family in Family::ALL {
         let count = meta.shards.of(family);
         for index in 0..count {
             let key = shard_key(family, count, index);
             let raw = read(&key);
-            match family {
-                Family::Deals => ws.deals.extend(read_shard::<Deal>(raw, &key)?),
-                Family::Tasks => ws.tasks.extend(read_shard::<Task>(raw, &key)?),
-                Family::Clients => ws.clients.extend(read_shard::<Client>(raw, &key)?),
-                Family::Tombstones => ws.tombstones.extend(read_shard::<Tombstone>(raw, &key)?),
-            }
+            let binary = raw.as_deref().is_some_and(|r| r.starts_with(BINARY_PREFIX));
+            let fingerprint = match family {
+                Family::Deals => {
+                    read_into(&mut ws.deals, raw, &key, |d: &Deal| (d.id, d.updated_at))?
+                }
+                Family::Tasks => {
+                    read_into(&mut ws.tasks, raw, &key, |t: &Task| (t.id, t.updated_at))?
+                }
+                Family::Clients => read_into(&mut ws.clients, raw, &key, |c: &Client| {
+                    (c.id, c.updated_at)
+                })?,
+                Family::Tombstones => read_into(&mut ws.tombstones, raw, &key, |t: &Tombstone| {
+                    (t.id, t.deleted_at)
+                })?,
+            };
+            stored.insert(key, if binary { fingerprint } else { UNKNOWN });
         }
     }
+    stored.insert(META_KEY.to_string(), meta_fingerprint(&ws, meta.shards));
     ws.canonical();
-    Ok(ws)
+    Ok((ws, stored))
+}
+
+/// Reads the shard `raw` of `key` onto the end of `records`, and gives the
+/// fingerprint of what it held (`stamp` as in [`stamp`]).
+fn read_into<T: DeserializeOwned>(
+    records: &mut Vec<T>,
+    raw: Option<String>,
+    key: &str,
+    stamp: impl Fn(&T) -> (Id, DateTime<Utc>),
+) -> Result<u64, FormatError> {
+    let read = read_shard::<T>(raw, key)?;
+    let fingerprint = fingerprint_of(read.iter().map(stamp));
+    records.extend(read);
+    Ok(fingerprint)
 }
 
 /// A workspace holding only the records of one stored value (a shard, or the

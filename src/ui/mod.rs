@@ -206,8 +206,12 @@ fn App() -> impl IntoView {
     let owner_name = tu_string!(i18n, settings.default_owner).to_string();
     let loaded = storage::load(now(), &owner_name, Uuid::new_v4);
     let mut newer_version = None;
+    let mut stored = storage::Stored::new();
     let (initial, ready, problem) = match loaded {
-        Loaded::Workspace(ws) => (ws, true, None),
+        Loaded::Workspace(ws, found) => {
+            stored = found;
+            (ws, true, None)
+        }
         Loaded::Empty => (placeholder_workspace(), false, None),
         Loaded::Newer {
             found,
@@ -233,7 +237,7 @@ fn App() -> impl IntoView {
         ready,
         now: RwSignal::new(now()),
         route: RwSignal::new(Route::parse(&current_hash())),
-        autosave: Autosave::new(workspace, ready),
+        autosave: Autosave::new(workspace, ready, stored),
         toasts: Toasts::new(),
         announcement: RwSignal::new(String::new()),
         board_owner: RwSignal::new(None),
