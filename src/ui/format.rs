@@ -1,7 +1,7 @@
 //! Showing amounts and times the way the reader expects: in their language's
 //! number style and in the browser's local time (data stays in UTC).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike, Utc};
 use wasm_bindgen::JsValue;
 
 use super::i18n::Locale;
@@ -61,19 +61,26 @@ pub fn today(now: DateTime<Utc>) -> NaiveDate {
     local(now).date()
 }
 
+// Dates are printed field by field rather than through a chrono format
+// string, which is parsed anew at each call: every card shows a date.
+
 /// A local date and time for reading: `2026-03-10 14:30`.
 pub fn date_time(at: DateTime<Utc>) -> String {
-    local(at).format("%Y-%m-%d %H:%M").to_string()
+    let t = local(at);
+    let (y, mo, d, h, mi) = (t.year(), t.month(), t.day(), t.hour(), t.minute());
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}")
 }
 
 /// A date for reading: `2026-03-10`.
 pub fn date(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
 }
 
 /// The value of a `datetime-local` input for `at`.
 pub fn datetime_input(at: DateTime<Utc>) -> String {
-    local(at).format("%Y-%m-%dT%H:%M").to_string()
+    let t = local(at);
+    let (y, mo, d, h, mi) = (t.year(), t.month(), t.day(), t.hour(), t.minute());
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}")
 }
 
 /// Reads a `datetime-local` input value (local time) as UTC.
@@ -94,4 +101,21 @@ pub fn parse_date_input(text: &str) -> Result<Option<NaiveDate>, chrono::ParseEr
         return Ok(None);
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_year_month_day() {
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()),
+            "2026-03-05"
+        );
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(987, 12, 31).unwrap()),
+            "0987-12-31"
+        );
+    }
 }
