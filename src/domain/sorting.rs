@@ -32,30 +32,29 @@ pub fn sort<T: Ord>(items: &mut [T]) {
 }
 
 /// Sorts records by a moment, then id: the canonical order of stored
-/// records (see `Workspace::canonical`). Each key is computed once and the
-/// keys are sorted as plain numbers, with the position as the last key so
-/// that equal moments and ids keep their order: loading a large workspace
-/// sorts tens of thousands of records, where comparing through
-/// [`sort_by_key`] cost more than reading them.
+/// records (see `Workspace::canonical`). Each record's key is computed once,
+/// as plain numbers side by side, and the positions are sorted by those:
+/// loading a large workspace sorts tens of thousands of records, and
+/// comparing them through [`sort_by_key`] (each comparison reading two
+/// records scattered in memory) cost more than reading them.
 pub fn sort_by_moment_and_id<T>(items: &mut [T], key: impl Fn(&T) -> (DateTime<Utc>, Uuid)) {
-    let mut keys: Vec<(i64, u32, u128, usize)> = items
+    let keys: Vec<(i64, u32, u128)> = items
         .iter()
-        .enumerate()
-        .map(|(at, item)| {
+        .map(|item| {
             let (moment, id) = key(item);
             (
                 moment.timestamp(),
                 moment.timestamp_subsec_nanos(),
                 id.as_u128(),
-                at,
             )
         })
         .collect();
     if keys.is_sorted() {
         return;
     }
-    keys.sort_unstable();
-    permute(items, keys.into_iter().map(|k| k.3).collect());
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    sort_positions(&mut order, &mut |a, b| keys[a].cmp(&keys[b]));
+    permute(items, order);
 }
 
 /// The one instance of the sort routine.
