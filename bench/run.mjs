@@ -236,7 +236,7 @@ try {
       share_of_quota: round((chars / quotaChars) * 100) + " %",
     });
     const loads = [];
-    for (let i = 0; i < Math.min(runs, 3); i++) {
+    for (let i = 0; i < runs; i++) {
       const opened = await contextWith(stored);
       const page = await openBoard(opened);
       loads.push(await page.evaluate(() => window.__boardReady));
