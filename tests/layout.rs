@@ -64,20 +64,20 @@ fn a_workspace_comes_back_from_its_shards_in_canonical_order() {
     assert_eq!(fingerprints(&ws), plan.fingerprints);
 }
 
+/// Moves deal `deal` of `ws` to stage `stage` of its pipeline; its id.
+fn move_deal(ws: &mut Workspace, deal: usize, stage: usize) -> Id {
+    let id = ws.deals[deal].id;
+    let stage_id = ws.current_pipeline().unwrap().stages[stage].id;
+    ws.apply(Command::MoveDeal { id, stage_id }, at(2026, 3, 21, 9, 0))
+        .unwrap();
+    id
+}
+
 #[test]
 fn moving_one_deal_rewrites_one_shard() {
     let mut ws = sample(3000);
     let before = plan(&ws, &HashMap::new());
-    let deal = ws.deals[17].id;
-    let stage = ws.current_pipeline().unwrap().stages[3].id;
-    ws.apply(
-        Command::MoveDeal {
-            id: deal,
-            stage_id: stage,
-        },
-        at(2026, 3, 21, 9, 0),
-    )
-    .unwrap();
+    let deal = move_deal(&mut ws, 17, 3);
     let after = plan(&ws, &before.fingerprints);
     let keys: Vec<&str> = after.writes.iter().map(|w| w.key.as_str()).collect();
     assert_eq!(
@@ -273,16 +273,7 @@ fn what_opening_finds_is_what_the_last_save_wrote() {
 
     // A move after opening rewrites the moved deal's shard only.
     ws = read;
-    let deal = ws.deals[40].id;
-    let stage = ws.current_pipeline().unwrap().stages[2].id;
-    ws.apply(
-        Command::MoveDeal {
-            id: deal,
-            stage_id: stage,
-        },
-        at(2026, 3, 21, 9, 0),
-    )
-    .unwrap();
+    let deal = move_deal(&mut ws, 40, 2);
     let next = plan(&ws, &stored);
     let keys: Vec<&str> = next.writes.iter().map(|w| w.key.as_str()).collect();
     assert_eq!(
