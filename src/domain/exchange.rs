@@ -343,7 +343,6 @@ fn unreadable_reason<T: DeserializeOwned>(raw: &RawValue) -> Option<String> {
     })
 }
 
-/// The title or name of a record, when it has one.
 /// The id and the title (or name) of a record that does not read, when it
 /// has them: they name it in the problem shown to the user.
 fn id_and_label(raw: &RawValue) -> (Option<Id>, Option<String>) {
@@ -370,6 +369,18 @@ fn id_and_label(raw: &RawValue) -> (Option<Id>, Option<String>) {
     (id, label)
 }
 
+/// A whole part of a workspace (its settings, or a list) that does not read.
+fn part_problem(record: RecordType, field: &str, reason: String) -> Problem {
+    Problem {
+        record,
+        index: 0,
+        id: None,
+        label: None,
+        field: field.to_string(),
+        reason: ProblemReason::Unreadable(reason),
+    }
+}
+
 /// Records of a current-format workspace that do not deserialize, each with
 /// the reader's reason.
 fn unreadable_records(ws: &RawValue) -> Vec<Problem> {
@@ -380,14 +391,7 @@ fn unreadable_records(ws: &RawValue) -> Vec<Problem> {
         out: &mut Vec<Problem>,
     ) {
         let Some(list) = list.and_then(read_raw::<Vec<&RawValue>>) else {
-            out.push(Problem {
-                record,
-                index: 0,
-                id: None,
-                label: None,
-                field: key.to_string(),
-                reason: ProblemReason::Unreadable("missing list".into()),
-            });
+            out.push(part_problem(record, key, "missing list".into()));
             return;
         };
         for (index, item) in list.into_iter().enumerate() {
@@ -406,25 +410,15 @@ fn unreadable_records(ws: &RawValue) -> Vec<Problem> {
     }
     let mut out = Vec::new();
     let Some(lists) = read_raw::<RawLists>(ws) else {
-        out.push(Problem {
-            record: RecordType::Settings,
-            index: 0,
-            id: None,
-            label: None,
-            field: "workspace".into(),
-            reason: ProblemReason::Unreadable("not a workspace".into()),
-        });
+        out.push(part_problem(
+            RecordType::Settings,
+            "workspace",
+            "not a workspace".into(),
+        ));
         return out;
     };
     if let Some(reason) = lists.settings.and_then(unreadable_reason::<Settings>) {
-        out.push(Problem {
-            record: RecordType::Settings,
-            index: 0,
-            id: None,
-            label: None,
-            field: "settings".into(),
-            reason: ProblemReason::Unreadable(reason),
-        });
+        out.push(part_problem(RecordType::Settings, "settings", reason));
     }
     check::<Pipeline>(lists.pipelines, "pipelines", RecordType::Pipeline, &mut out);
     check::<Deal>(lists.deals, "deals", RecordType::Deal, &mut out);
