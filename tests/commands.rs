@@ -917,3 +917,47 @@ fn amounts_are_parsed_as_people_type_them() {
         Err(AmountError::TooLarge)
     );
 }
+
+#[test]
+fn a_form_left_open_keeps_the_changes_made_elsewhere_to_fields_it_did_not_touch() {
+    let eur = |minor| Money {
+        minor,
+        currency: "EUR".into(),
+    };
+    let owner = uuid::Uuid::from_u128(1);
+    let base = DealInput::new("Website", owner, eur(100_000));
+    // Another tab renamed the deal and raised its value meanwhile.
+    let mut current = base.clone();
+    current.title = "Website and shop".into();
+    current.value = eur(150_000);
+    // This form changed the needs, and the value too.
+    let mut mine = base.clone();
+    mine.needs = "A shop for 200 products".into();
+    mine.value = eur(120_000);
+    let saved = mine.rebased(&base, &current);
+    assert_eq!(saved.title, "Website and shop", "untouched here: theirs");
+    assert_eq!(saved.needs, "A shop for 200 products", "changed here: ours");
+    assert_eq!(saved.value, eur(120_000), "changed on both: ours");
+    // With no change elsewhere, the form saves exactly what it holds.
+    let mut edited = base.clone();
+    edited.qualified = Some(true);
+    assert_eq!(edited.clone().rebased(&base, &base), edited);
+
+    let base = ClientInput {
+        name: "Ada".into(),
+        ..ClientInput::default()
+    };
+    let mut current = base.clone();
+    current.phone = "+39 055 123".into();
+    let mut mine = base.clone();
+    mine.notes = "Prefers mornings".into();
+    let saved = mine.rebased(&base, &current);
+    assert_eq!(
+        (
+            saved.name.as_str(),
+            saved.phone.as_str(),
+            saved.notes.as_str()
+        ),
+        ("Ada", "+39 055 123", "Prefers mornings")
+    );
+}

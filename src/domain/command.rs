@@ -7,6 +7,21 @@ use super::model::*;
 use super::money::{is_currency_code, Money, MAX_MINOR};
 use super::sorting;
 
+/// For each named field, keeps `$mine`'s value where it differs from
+/// `$base`'s, and takes `$current`'s where it does not (see
+/// [`DealInput::rebased`]).
+macro_rules! rebase_fields {
+    ($mine:ident, $base:ident, $current:ident: $record:ident { $($field:ident),+ }) => {{
+        // Names every field: one added to the type must be added here.
+        let $record { $($field: _),+ } = $base;
+        $(
+            if $mine.$field == $base.$field {
+                $mine.$field = $current.$field.clone();
+            }
+        )+
+    }};
+}
+
 /// The editable fields of a deal, as a form holds them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealInput {
@@ -76,6 +91,18 @@ impl DealInput {
             qualified: deal.qualified,
         }
     }
+
+    /// A form's fields (`self`), filled from `base` when it opened, put on
+    /// top of `current`, the deal as it is now: the fields the form changed,
+    /// and `current`'s for the rest. A form left open while the deal changed
+    /// elsewhere (in another tab) then saves its own edits without undoing
+    /// those changes.
+    pub fn rebased(mut self, base: &DealInput, current: &DealInput) -> DealInput {
+        rebase_fields!(self, base, current: DealInput { title, client_id, owner_id, value,
+            source, expected_close, decision_maker_confirmed, budget, decision_date,
+            competitors, needs, next_step, qualified });
+        self
+    }
 }
 
 /// The editable fields of a client.
@@ -118,6 +145,13 @@ impl ClientInput {
             decision_makers: c.decision_makers.clone(),
             notes: c.notes.clone(),
         }
+    }
+
+    /// As [`DealInput::rebased`], for a client's form.
+    pub fn rebased(mut self, base: &ClientInput, current: &ClientInput) -> ClientInput {
+        rebase_fields!(self, base, current: ClientInput { name, company, email, phone,
+            website, address, source, prior_contact, decision_makers, notes });
+        self
     }
 }
 

@@ -486,36 +486,93 @@ fn ClientForm(id: Id) -> impl IntoView {
     else {
         return ().into_any();
     };
-    let name = RwSignal::new(initial.name);
-    let company = RwSignal::new(initial.company);
-    let email = RwSignal::new(initial.email);
-    let phone = RwSignal::new(initial.phone);
-    let website = RwSignal::new(initial.website);
-    let address = RwSignal::new(initial.address);
-    let source = RwSignal::new(initial.source);
-    let prior = RwSignal::new(initial.prior_contact);
-    let decision_makers = RwSignal::new(initial.decision_makers);
-    let notes = RwSignal::new(initial.notes);
+    let name = RwSignal::new(String::new());
+    let company = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let website = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let source = RwSignal::new(String::new());
+    let prior = RwSignal::new(false);
+    let decision_makers = RwSignal::new(String::new());
+    let notes = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
+    let changed_elsewhere = RwSignal::new(false);
+    // Shows `input` in the fields (those that differ: a field being typed in
+    // keeps its caret).
+    let fill = move |input: &ClientInput| {
+        let put = |field: RwSignal<String>, text: &String| {
+            if field.with_untracked(|f| f != text) {
+                field.set(text.clone());
+            }
+        };
+        put(name, &input.name);
+        put(company, &input.company);
+        put(email, &input.email);
+        put(phone, &input.phone);
+        put(website, &input.website);
+        put(address, &input.address);
+        put(source, &input.source);
+        if prior.get_untracked() != input.prior_contact {
+            prior.set(input.prior_contact);
+        }
+        put(decision_makers, &input.decision_makers);
+        put(notes, &input.notes);
+    };
+    // What the fields were filled from (see `ClientInput::rebased`).
+    let base = StoredValue::new(initial);
+    fill(&base.get_value());
+    let read = move || ClientInput {
+        name: name.get_untracked(),
+        company: company.get_untracked(),
+        email: email.get_untracked(),
+        phone: phone.get_untracked(),
+        website: website.get_untracked(),
+        address: address.get_untracked(),
+        source: source.get_untracked(),
+        prior_contact: prior.get_untracked(),
+        decision_makers: decision_makers.get_untracked(),
+        notes: notes.get_untracked(),
+    };
+    let current = Memo::new(move |_| {
+        state
+            .workspace
+            .with(|ws| ws.client(id).map(ClientInput::from_client))
+    });
+    // The client changed while the form is open (another tab saved it): show
+    // the new values in the fields the user has not changed.
+    Effect::new(move |_| {
+        let Some(now) = current.get() else {
+            return;
+        };
+        if base.with_value(|b| *b == now) {
+            return;
+        }
+        fill(&read().rebased(&base.get_value(), &now));
+        base.set_value(now);
+        saved.set(false);
+        changed_elsewhere.set(true);
+    });
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
-        let input = ClientInput {
-            name: name.get_untracked(),
-            company: company.get_untracked(),
-            email: email.get_untracked(),
-            phone: phone.get_untracked(),
-            website: website.get_untracked(),
-            address: address.get_untracked(),
-            source: source.get_untracked(),
-            prior_contact: prior.get_untracked(),
-            decision_makers: decision_makers.get_untracked(),
-            notes: notes.get_untracked(),
+        changed_elsewhere.set(false);
+        // A client deleted meanwhile has no current fields: the command says so.
+        let input = match current.get_untracked() {
+            Some(now) => read().rebased(&base.get_value(), &now),
+            None => read(),
         };
         match state.apply(Command::EditClient { id, input }) {
             Ok(()) => {
                 error.set(None);
                 saved.set(true);
+                if let Some(stored) = state
+                    .workspace
+                    .with_untracked(|ws| ws.client(id).map(ClientInput::from_client))
+                {
+                    fill(&stored);
+                    base.set_value(stored);
+                }
             }
             Err(e) => {
                 saved.set(false);
@@ -544,6 +601,7 @@ fn ClientForm(id: Id) -> impl IntoView {
             <label>{t!(i18n, client.notes)} <textarea rows="3" bind:value=notes></textarea></label>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <Show when=move || saved.get()><p class="form-ok" role="status">{t!(i18n, deal.saved)}</p></Show>
+            <Show when=move || changed_elsewhere.get()><p class="form-note" role="status">{t!(i18n, client.changed_elsewhere)}</p></Show>
             <button type="submit" class="primary">{t!(i18n, client.save)}</button>
         </form>
     }

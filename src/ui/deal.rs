@@ -419,81 +419,112 @@ fn DealForm(id: Id) -> impl IntoView {
         return ().into_any();
     };
     let locale = i18n.get_locale_untracked();
-    let title = RwSignal::new(initial.title.clone());
-    let value = RwSignal::new(format::amount_input(locale, initial.value.minor));
-    let currency = RwSignal::new(initial.value.currency.clone());
-    let client = RwSignal::new(initial.client_id.map(|c| c.to_string()).unwrap_or_default());
-    let owner = RwSignal::new(initial.owner_id.to_string());
-    let source = RwSignal::new(initial.source.clone());
-    let expected_close =
-        RwSignal::new(initial.expected_close.map(format::date).unwrap_or_default());
-    let decision_maker = RwSignal::new(yes_no_value(initial.decision_maker_confirmed).to_string());
-    let budget = RwSignal::new(
-        initial
-            .budget
-            .as_ref()
-            .map(|b| format::amount_input(locale, b.minor))
-            .unwrap_or_default(),
-    );
-    let decision_date = RwSignal::new(initial.decision_date.map(format::date).unwrap_or_default());
-    let competitors = RwSignal::new(initial.competitors.clone());
-    let needs = RwSignal::new(initial.needs.clone());
-    let next_step = RwSignal::new(initial.next_step.clone());
-    let qualified = RwSignal::new(yes_no_value(initial.qualified).to_string());
+    let title = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let currency = RwSignal::new(String::new());
+    let client = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let source = RwSignal::new(String::new());
+    let expected_close = RwSignal::new(String::new());
+    let decision_maker = RwSignal::new(String::new());
+    let budget = RwSignal::new(String::new());
+    let decision_date = RwSignal::new(String::new());
+    let competitors = RwSignal::new(String::new());
+    let needs = RwSignal::new(String::new());
+    let next_step = RwSignal::new(String::new());
+    let qualified = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
-
-    let on_submit = move |ev: ev::SubmitEvent| {
-        ev.prevent_default();
-        saved.set(false);
-        let field_error = |field: String, message: String| Some(format!("{field}: {message}"));
-        let value_minor = match parse_amount(&value.get_untracked()) {
-            Ok(v) => v,
-            Err(e) => {
-                error.set(field_error(
-                    t_string!(i18n, deal.value).to_string(),
-                    labels::amount_error(i18n, &e),
-                ));
-                return;
+    let changed_elsewhere = RwSignal::new(false);
+    // Shows `input` in the fields (those that differ: a field being typed in
+    // keeps its caret).
+    let fill = move |input: &DealInput| {
+        let put = |field: RwSignal<String>, text: String| {
+            if field.with_untracked(|f| *f != text) {
+                field.set(text);
             }
         };
+        put(title, input.title.clone());
+        put(value, format::amount_input(locale, input.value.minor));
+        put(currency, input.value.currency.clone());
+        put(
+            client,
+            input.client_id.map(|c| c.to_string()).unwrap_or_default(),
+        );
+        put(owner, input.owner_id.to_string());
+        put(source, input.source.clone());
+        put(
+            expected_close,
+            input.expected_close.map(format::date).unwrap_or_default(),
+        );
+        put(
+            decision_maker,
+            yes_no_value(input.decision_maker_confirmed).to_string(),
+        );
+        put(
+            budget,
+            input
+                .budget
+                .as_ref()
+                .map(|b| format::amount_input(locale, b.minor))
+                .unwrap_or_default(),
+        );
+        put(
+            decision_date,
+            input.decision_date.map(format::date).unwrap_or_default(),
+        );
+        put(competitors, input.competitors.clone());
+        put(needs, input.needs.clone());
+        put(next_step, input.next_step.clone());
+        put(qualified, yes_no_value(input.qualified).to_string());
+    };
+    // What the fields were filled from: a field still holding its value
+    // there is one the user did not change (see `DealInput::rebased`).
+    let base = StoredValue::new(DealInput::from_deal(&initial));
+    fill(&base.get_value());
+
+    // The fields as a deal's input, or the message for the first field that
+    // does not read.
+    let read = move || -> Result<DealInput, String> {
+        let field_error = |field: String, message: String| format!("{field}: {message}");
+        let value_minor = parse_amount(&value.get_untracked()).map_err(|e| {
+            field_error(
+                t_string!(i18n, deal.value).to_string(),
+                labels::amount_error(i18n, &e),
+            )
+        })?;
         let code = currency.get_untracked().trim().to_ascii_uppercase();
         let budget_text = budget.get_untracked();
         let budget = if budget_text.trim().is_empty() {
             None
         } else {
-            match parse_amount(&budget_text) {
-                Ok(v) => Some(Money {
-                    minor: v,
-                    currency: code.clone(),
-                }),
-                Err(e) => {
-                    error.set(field_error(
-                        t_string!(i18n, deal.budget).to_string(),
-                        labels::amount_error(i18n, &e),
-                    ));
-                    return;
-                }
-            }
+            let minor = parse_amount(&budget_text).map_err(|e| {
+                field_error(
+                    t_string!(i18n, deal.budget).to_string(),
+                    labels::amount_error(i18n, &e),
+                )
+            })?;
+            Some(Money {
+                minor,
+                currency: code.clone(),
+            })
         };
-        let Ok(expected) = format::parse_date_input(&expected_close.get_untracked()) else {
-            error.set(field_error(
+        let expected = format::parse_date_input(&expected_close.get_untracked()).map_err(|_| {
+            field_error(
                 t_string!(i18n, deal.expected_close).to_string(),
                 t_string!(i18n, error.date).to_string(),
-            ));
-            return;
-        };
-        let Ok(decision) = format::parse_date_input(&decision_date.get_untracked()) else {
-            error.set(field_error(
+            )
+        })?;
+        let decision = format::parse_date_input(&decision_date.get_untracked()).map_err(|_| {
+            field_error(
                 t_string!(i18n, deal.decision_date).to_string(),
                 t_string!(i18n, error.date).to_string(),
-            ));
-            return;
-        };
-        let Ok(owner_id) = Uuid::parse_str(&owner.get_untracked()) else {
-            return;
-        };
-        let input = DealInput {
+            )
+        })?;
+        // The select offers only salespeople; keep the stored owner otherwise.
+        let owner_id = Uuid::parse_str(&owner.get_untracked())
+            .unwrap_or_else(|_| base.with_value(|b| b.owner_id));
+        Ok(DealInput {
             title: title.get_untracked(),
             client_id: Uuid::parse_str(&client.get_untracked()).ok(),
             owner_id,
@@ -510,11 +541,58 @@ fn DealForm(id: Id) -> impl IntoView {
             needs: needs.get_untracked(),
             next_step: next_step.get_untracked(),
             qualified: yes_no_from(&qualified.get_untracked()),
+        })
+    };
+    let current = Memo::new(move |_| {
+        state
+            .workspace
+            .with(|ws| ws.deal(id).map(DealInput::from_deal))
+    });
+    // The deal changed while the form is open (another tab saved it): show
+    // the new values in the fields the user has not changed. While a field
+    // does not read, the form waits; saving puts the edits on top anyway.
+    Effect::new(move |_| {
+        let Some(now) = current.get() else {
+            return;
+        };
+        if base.with_value(|b| *b == now) {
+            return;
+        }
+        if let Ok(mine) = read() {
+            fill(&mine.rebased(&base.get_value(), &now));
+            base.set_value(now);
+            saved.set(false);
+            changed_elsewhere.set(true);
+        }
+    });
+
+    let on_submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        changed_elsewhere.set(false);
+        let mine = match read() {
+            Ok(input) => input,
+            Err(message) => {
+                error.set(Some(message));
+                return;
+            }
+        };
+        // A deal deleted meanwhile has no current fields: the command says so.
+        let input = match current.get_untracked() {
+            Some(now) => mine.rebased(&base.get_value(), &now),
+            None => mine,
         };
         match state.apply(Command::EditDeal { id, input }) {
             Ok(()) => {
                 error.set(None);
                 saved.set(true);
+                if let Some(stored) = state
+                    .workspace
+                    .with_untracked(|ws| ws.deal(id).map(DealInput::from_deal))
+                {
+                    fill(&stored);
+                    base.set_value(stored);
+                }
             }
             Err(e) => error.set(Some(labels::apply_error(i18n, &e))),
         }
@@ -628,6 +706,9 @@ fn DealForm(id: Id) -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <Show when=move || saved.get()>
                 <p class="form-ok" role="status">{t!(i18n, deal.saved)}</p>
+            </Show>
+            <Show when=move || changed_elsewhere.get()>
+                <p class="form-note" role="status">{t!(i18n, deal.changed_elsewhere)}</p>
             </Show>
             <button type="submit" class="primary">{t!(i18n, deal.save)}</button>
         </form>

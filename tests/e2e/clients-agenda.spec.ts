@@ -127,6 +127,26 @@ test("a task that falls due announces itself, turns overdue and is counted on ev
   await expect(page.getByRole("link", { name: /^Agenda/ })).not.toContainText("overdue");
 });
 
+test("a client form left open in one tab keeps what another tab saved meanwhile", async ({ context }) => {
+  const a = await context.newPage();
+  await startWith(a, "Classic funnel");
+  await newClient(a, "Ada");
+  const b = await context.newPage();
+  await b.goto(a.url());
+  const theirs = b.getByRole("form", { name: "Details" });
+  await theirs.getByLabel("Notes").fill("Prefers mornings");
+  const ours = a.getByRole("form", { name: "Details" });
+  await ours.getByLabel("Phone").fill("+39 055 123");
+  await ours.getByRole("button", { name: "Save client" }).click();
+  await expect(theirs.getByLabel("Phone")).toHaveValue("+39 055 123");
+  await expect(theirs.getByRole("status")).toHaveText(/changed in another tab/);
+  await theirs.getByRole("button", { name: "Save client" }).click();
+  await expect(theirs.getByRole("status")).toHaveText("Saved.");
+  await a.reload();
+  await expect(ours.getByLabel("Phone")).toHaveValue("+39 055 123");
+  await expect(ours.getByLabel("Notes")).toHaveValue("Prefers mornings");
+});
+
 test("contact details become links only when safe", async ({ page }) => {
   await startWith(page, "Classic funnel");
   await newClient(page, "Mallory");

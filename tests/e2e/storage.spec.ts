@@ -107,6 +107,29 @@ test("two tabs editing different deals both keep their edits", async ({ context 
   }
 });
 
+test("a deal form left open in one tab keeps what another tab saved meanwhile", async ({ context }) => {
+  const a = await context.newPage();
+  await startWith(a, "Classic funnel");
+  await addDeal(a, "Website", "1000");
+  const b = await context.newPage();
+  await b.goto("./");
+  await b.getByRole("link", { name: "Website", exact: true }).click();
+  const form = b.getByRole("form", { name: "Details" });
+  // B is typing, not saved yet, while A renames the deal.
+  await form.getByLabel("Needs and expectations").fill("An online shop");
+  await renameDeal(a, "Website", "Website and shop");
+  await expect(form.getByLabel("Title")).toHaveValue("Website and shop");
+  await expect(form.getByRole("status")).toHaveText(/changed in another tab/);
+  await expect(form.getByLabel("Needs and expectations")).toHaveValue("An online shop");
+  await form.getByRole("button", { name: "Save deal" }).click();
+  await expect(form.getByRole("status")).toHaveText("Saved.");
+  for (const page of [a, b]) {
+    await page.goto("./");
+    await page.getByRole("link", { name: "Website and shop", exact: true }).click();
+    await expect(page.getByLabel("Needs and expectations")).toHaveValue("An online shop");
+  }
+});
+
 test("a stale tab never writes over newer data nor brings back a deleted deal", async ({ context }) => {
   const a = await context.newPage();
   await startWith(a, "Classic funnel");
