@@ -535,15 +535,15 @@ fn ClientForm(id: Id) -> impl IntoView {
         decision_makers: decision_makers.get_untracked(),
         notes: notes.get_untracked(),
     };
-    let current = Memo::new(move |_| {
+    let current = move || {
         state
             .workspace
             .with(|ws| ws.client(id).map(ClientInput::from_client))
-    });
+    };
     // The client changed while the form is open (another tab saved it): show
     // the new values in the fields the user has not changed.
     Effect::new(move |_| {
-        let Some(now) = current.get() else {
+        let Some(now) = current() else {
             return;
         };
         if base.with_value(|b| *b == now) {
@@ -558,7 +558,7 @@ fn ClientForm(id: Id) -> impl IntoView {
         ev.prevent_default();
         changed_elsewhere.set(false);
         // A client deleted meanwhile has no current fields: the command says so.
-        let input = match current.get_untracked() {
+        let input = match untrack(current) {
             Some(now) => read().rebased(&base.get_value(), &now),
             None => read(),
         };

@@ -543,16 +543,16 @@ fn DealForm(id: Id) -> impl IntoView {
             qualified: yes_no_from(&qualified.get_untracked()),
         })
     };
-    let current = Memo::new(move |_| {
+    let current = move || {
         state
             .workspace
             .with(|ws| ws.deal(id).map(DealInput::from_deal))
-    });
+    };
     // The deal changed while the form is open (another tab saved it): show
     // the new values in the fields the user has not changed. While a field
     // does not read, the form waits; saving puts the edits on top anyway.
     Effect::new(move |_| {
-        let Some(now) = current.get() else {
+        let Some(now) = current() else {
             return;
         };
         if base.with_value(|b| *b == now) {
@@ -578,7 +578,7 @@ fn DealForm(id: Id) -> impl IntoView {
             }
         };
         // A deal deleted meanwhile has no current fields: the command says so.
-        let input = match current.get_untracked() {
+        let input = match untrack(current) {
             Some(now) => mine.rebased(&base.get_value(), &now),
             None => mine,
         };
