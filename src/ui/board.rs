@@ -19,12 +19,94 @@ use crate::domain::{Command, Id, Money, Outcome, Stage, StageKind, Workspace};
 
 /// Cards shown per column before "Show more"; long columns stay fast.
 const PAGE: usize = 50;
-/// Cards per column in the board's first frame, and in the first frame
-/// after the search, the salesperson or the pipeline changes (about a
-/// screenful); the rest of each column's page follows once that frame is
-/// painted, a column a frame, so the board answers sooner: a keystroke in
-/// the search draws the cards in view, not six pages of them.
-const FIRST: usize = 10;
+
+/// How much of a column the board's first frame draws, and the first frame
+/// after the search, the salesperson or the pipeline changes: the cards that
+/// can be on screen. The rest of each column's page follows once that frame
+/// is painted, a column a frame, so the board answers sooner: a keystroke in
+/// the search draws the cards in view, not six pages of them, and the first
+/// frame, the browser's costliest (its style, layout and paint start cold),
+/// holds no card below the window.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct FirstFrame {
+    /// CSS pixels from the board's first card to the bottom of the window, at most.
+    room: f64,
+}
+
+impl FirstFrame {
+    /// The first card starts at least this far down (the header, the toolbar
+    /// and the column's heading take 267 px in a wide window, more in a
+    /// narrow one)...
+    const BOARD_TOP: f64 = 240.0;
+    /// ...and no card with the gap below it is shorter (a one-line title, a
+    /// value and an owner: 89 px and 8)...
+    const SHORTEST_CARD: f64 = 96.0;
+    /// ...and each of a client, a next task and badges adds a line of at
+    /// least this much (a card with all three is 154 px and up).
+    const LINE: f64 = 18.0;
+
+    /// For a window `height` CSS pixels tall.
+    fn for_height(height: f64) -> Self {
+        FirstFrame {
+            room: (height - Self::BOARD_TOP).max(0.0),
+        }
+    }
+
+    /// For this window (as if 1 200 px tall when its height is unknown).
+    fn here() -> Self {
+        let height = web_sys::window()
+            .and_then(|w| w.inner_height().ok())
+            .and_then(|h| h.as_f64())
+            .filter(|h| h.is_finite())
+            .unwrap_or(1200.0);
+        Self::for_height(height)
+    }
+
+    /// Cards of a column that can be on screen, whatever they hold.
+    fn most(self) -> usize {
+        // `as` saturates: NaN and negatives give 0.
+        ((self.room / Self::SHORTEST_CARD).ceil() as usize).clamp(3, PAGE)
+    }
+
+    /// How many of `cards`, the first of a column, can be within a window's
+    /// height below the screen: those further down are marked `later`, for
+    /// the browser to skip them until scrolled to. Chromium lays out and
+    /// paints such a card once it comes near the screen, in a frame of its
+    /// own: with the mark from the eighth card of a column on, at 1 400 × 900
+    /// (cards ~170 px apart, so ~1 600 px down), a move that shifted a card
+    /// across it drew two frames (move to paint 22 → 42 ms); from the tenth
+    /// or further, one.
+    fn near(self, cards: &[Card]) -> usize {
+        let window = self.room + Self::BOARD_TOP;
+        Self::fitting(cards, self.room + window)
+    }
+
+    /// How many of `cards`, the first of a column, can be on screen: each
+    /// counted at the least height its lines take (a long title that wraps
+    /// only makes it taller: then fewer show than are drawn).
+    fn count(self, cards: &[Card]) -> usize {
+        Self::fitting(cards, self.room)
+    }
+
+    /// How many of `cards` start less than `room` below the first.
+    fn fitting(cards: &[Card], room: f64) -> usize {
+        let mut top = 0.0;
+        let fitting = cards
+            .iter()
+            .take_while(|c| {
+                let on_screen = top < room;
+                let badges = c.rank.is_some() || c.idle || c.maybe;
+                let lines = [c.client.is_some(), c.next_due.is_some(), badges]
+                    .into_iter()
+                    .filter(|&line| line)
+                    .count();
+                top += Self::SHORTEST_CARD + Self::LINE * lines as f64;
+                on_screen
+            })
+            .count();
+        fitting.max(cards.len().min(3))
+    }
+}
 
 /// What a card shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -512,9 +594,11 @@ struct BoardCtx {
     model: Memo<BoardModel>,
     open_menu: RwSignal<Option<Id>>,
     lost_for: RwSignal<Option<Id>>,
-    /// How many columns show their whole page (see `FIRST`); more than the
-    /// columns once the closed zones are drawn too.
+    /// How many columns show their whole page (the others their `first`
+    /// cards); more than the columns once the closed zones are drawn too.
     revealed: RwSignal<usize>,
+    /// What a column shows before it is revealed.
+    first: FirstFrame,
     /// Which run of `reveal_next` is current: a restart ends the one before.
     reveal_run: StoredValue<u32>,
 }
@@ -559,7 +643,7 @@ fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
     }
 }
 
-/// Shows the first cards of each column only (see `FIRST`), and the rest
+/// Shows the first cards of each column only (see [`FirstFrame`]), and the rest
 /// from the next frames on. Call it in the handler that changes what the
 /// columns hold, before the change, so that they are drawn once.
 fn restart_reveal(ctx: BoardCtx) {
@@ -657,6 +741,7 @@ pub fn Board() -> impl IntoView {
         open_menu: RwSignal::new(None),
         lost_for: RwSignal::new(None),
         revealed: RwSignal::new(0),
+        first: FirstFrame::here(),
         reveal_run: StoredValue::new(0),
     };
     provide_context(ctx);
@@ -793,10 +878,11 @@ fn Column(stage: Stage) -> impl IntoView {
         let position = ctx
             .model
             .with(|m| m.columns.iter().position(|c| c.stage.id == stage_id));
-        let n = if position.is_some_and(|p| p < ctx.revealed.get()) {
+        let revealed = position.is_some_and(|p| p < ctx.revealed.get());
+        let n = if revealed {
             limit.get()
         } else {
-            FIRST
+            ctx.first.most()
         };
         let now = state.now.get();
         let locale = i18n.get_locale();
@@ -805,13 +891,18 @@ fn Column(stage: Stage) -> impl IntoView {
                 return Vec::new();
             };
             let visible = &col.entries[..col.entries.len().min(n)];
-            ctx.index.with(|ix| {
+            let mut shown = ctx.index.with(|ix| {
                 state
                     .workspace
                     .with(|ws| cards(ws, ix, visible, now, locale))
-            })
+            });
+            if !revealed {
+                shown.truncate(ctx.first.count(&shown));
+            }
+            shown
         })
     });
+    let near = Memo::new(move |_| shown.with(|cards| ctx.first.near(cards)));
     let cards = move || shown.get();
     let currency = move || state.workspace.with(|ws| ws.settings.currency.clone());
     let stats = move || {
@@ -860,7 +951,7 @@ fn Column(stage: Stage) -> impl IntoView {
             </header>
             <ul class="cards" aria-label=name>
                 <ForEnumerate each=cards key=|card| card.clone() let(position, card)>
-                    <CardView card stage_id position />
+                    <CardView card stage_id position near />
                 </ForEnumerate>
             </ul>
             <Show when=move || { column.get().0 > limit.get() }>
@@ -887,7 +978,13 @@ fn neighbours(model: &BoardModel, stage_id: Id) -> (Option<Id>, Option<Id>) {
 /// (the card is keyed by the locale too, so a switch redraws it): a board
 /// shows hundreds of cards, and each live binding costs time to create.
 #[component]
-fn CardView(card: Card, stage_id: Id, position: ReadSignal<usize>) -> impl IntoView {
+fn CardView(
+    card: Card,
+    stage_id: Id,
+    position: ReadSignal<usize>,
+    /// Cards of the column that are never skipped (see [`FirstFrame::near`]).
+    near: Memo<usize>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let ctx = expect_context::<BoardCtx>();
@@ -946,7 +1043,7 @@ fn CardView(card: Card, stage_id: Id, position: ReadSignal<usize>) -> impl IntoV
         // a card moved to the top of a column would make the browser restyle
         // every card below it (~100 elements a move) instead of the one or
         // two whose mark changes.
-        <li class="card-item" class:later=move || { position.get() >= FIRST }>
+        <li class="card-item" class:later=move || { position.get() >= near.get() }>
             <article
                 class="card"
                 draggable="true"
@@ -1176,6 +1273,45 @@ mod tests {
 
     /// The index kept up to date change by change must match one built
     /// from scratch: the board never shows a deal where it was before.
+    #[test]
+    fn the_first_frame_draws_the_cards_a_window_can_show() {
+        let card = |client: bool, due: bool, rank: bool| Card {
+            id: Id::nil(),
+            title: "A deal".into(),
+            client: client.then(|| "Acme".into()),
+            value: Money {
+                minor: 100,
+                currency: "EUR".into(),
+            },
+            owner: "Anna".into(),
+            next_due: due.then(|| Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap()),
+            overdue: false,
+            rank: rank.then_some(Rank::A),
+            idle: false,
+            maybe: false,
+            locale: Locale::en,
+        };
+        // 1 400 × 900: 660 px of room below the board's top.
+        let window = FirstFrame::for_height(900.0);
+        assert_eq!(window.most(), 7, "of the shortest cards");
+        // Cards with a client, a task and a badge: at least 150 px each.
+        let full = vec![card(true, true, true); 10];
+        assert_eq!(window.count(&full), 5);
+        let plain = vec![card(false, false, false); 10];
+        assert_eq!(window.count(&plain), 7);
+        // Never fewer than three, nor more than the column holds.
+        assert_eq!(FirstFrame::for_height(100.0).count(&full), 3);
+        assert_eq!(window.count(&full[..2]), 2);
+        assert_eq!(FirstFrame::for_height(f64::NAN).most(), 3);
+        assert_eq!(FirstFrame::for_height(20_000.0).most(), PAGE);
+        // Within a window's height of the screen, never skipped by the browser.
+        let tall = vec![card(false, false, false); 30];
+        assert_eq!(window.near(&tall), 17);
+        assert_eq!(window.near(&vec![card(true, true, true); 20]), 11);
+        // A tall window draws more than the ten of a fixed count would.
+        assert_eq!(FirstFrame::for_height(2160.0).count(&tall), 20);
+    }
+
     #[test]
     fn search_texts_are_lower_case_in_any_script() {
         assert_eq!(
