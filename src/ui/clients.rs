@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::deal::{NewDealDialog, TaskRow};
 use super::i18n::*;
-use super::widgets::Modal;
+use super::widgets::{follow_record, FormStatus, Modal};
 use super::{format, labels, use_app, Route};
 use crate::domain::agenda::{client_overviews, ClientOverview};
 use crate::domain::links::{safe_href, LinkKind};
@@ -540,19 +540,13 @@ fn ClientForm(id: Id) -> impl IntoView {
             .workspace
             .with(|ws| ws.client(id).map(ClientInput::from_client))
     };
-    // The client changed while the form is open (another tab saved it): show
-    // the new values in the fields the user has not changed.
-    Effect::new(move |_| {
-        let Some(now) = current() else {
-            return;
-        };
-        if base.with_value(|b| *b == now) {
-            return;
-        }
-        fill(&read().rebased(&base.get_value(), &now));
-        base.set_value(now);
-        saved.set(false);
-        changed_elsewhere.set(true);
+    let status = FormStatus {
+        saved,
+        changed_elsewhere,
+    };
+    follow_record(current, base, status, move |was, now| {
+        fill(&read().rebased(was, now));
+        true
     });
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();

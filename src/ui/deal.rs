@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::i18n::*;
-use super::widgets::Modal;
+use super::widgets::{follow_record, FormStatus, Modal};
 use super::{format, labels, use_app, AppState, Route};
 use crate::domain::rules::{suggestions_for, Suggestion, SuggestionKind};
 use crate::domain::sorting;
@@ -548,22 +548,16 @@ fn DealForm(id: Id) -> impl IntoView {
             .workspace
             .with(|ws| ws.deal(id).map(DealInput::from_deal))
     };
-    // The deal changed while the form is open (another tab saved it): show
-    // the new values in the fields the user has not changed. While a field
-    // does not read, the form waits; saving puts the edits on top anyway.
-    Effect::new(move |_| {
-        let Some(now) = current() else {
-            return;
-        };
-        if base.with_value(|b| *b == now) {
-            return;
+    let status = FormStatus {
+        saved,
+        changed_elsewhere,
+    };
+    follow_record(current, base, status, move |was, now| match read() {
+        Ok(mine) => {
+            fill(&mine.rebased(was, now));
+            true
         }
-        if let Ok(mine) = read() {
-            fill(&mine.rebased(&base.get_value(), &now));
-            base.set_value(now);
-            saved.set(false);
-            changed_elsewhere.set(true);
-        }
+        Err(_) => false,
     });
 
     let on_submit = move |ev: ev::SubmitEvent| {

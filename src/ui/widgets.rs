@@ -244,3 +244,41 @@ pub fn Modal(
         </dialog>
     }
 }
+
+/// What an edit form shows under its fields.
+pub struct FormStatus {
+    /// "Saved."
+    pub saved: RwSignal<bool>,
+    /// The record changed elsewhere and the form took it in.
+    pub changed_elsewhere: RwSignal<bool>,
+}
+
+/// Keeps an open edit form in step with its record when the record changes
+/// elsewhere (another tab saved it). `current` reads the record's fields
+/// now; `base` holds those the form was filled from. When they differ,
+/// `take_in(base, now)` shows `now` in the fields the user has not changed;
+/// it returns `false` when the form cannot read its own fields yet (it tries
+/// again at the next change, and saving puts the edits on top anyway).
+/// Then `base` becomes `now`, and the status says so.
+pub fn follow_record<T>(
+    current: impl Fn() -> Option<T> + 'static,
+    base: StoredValue<T>,
+    status: FormStatus,
+    take_in: impl Fn(&T, &T) -> bool + 'static,
+) where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        let Some(now) = current() else {
+            return;
+        };
+        if base.with_value(|b| *b == now) {
+            return;
+        }
+        if take_in(&base.get_value(), &now) {
+            base.set_value(now);
+            status.saved.set(false);
+            status.changed_elsewhere.set(true);
+        }
+    });
+}
