@@ -377,9 +377,9 @@ fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
     let mut cursor = 0;
     let mut by_previous_id: Option<FxHashMap<u128, usize>> = None;
     let mut entries = Vec::with_capacity(previous.len());
-    let shown = key(pipeline.id);
+    let pipeline_key = key(pipeline.id);
     for (i, d) in ws.deals.iter().enumerate() {
-        if key(d.pipeline_id) != shown {
+        if key(d.pipeline_id) != pipeline_key {
             continue;
         }
         let id = key(d.id);
