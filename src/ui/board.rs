@@ -347,9 +347,14 @@ fn search_text(title: &str, client: Option<&str>, owner: Option<&str>) -> Arc<st
     }
 }
 
-fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
+/// The index of `ws`, and whether it differs from `previous`. The previous
+/// index is taken over: after a move or an edit, while the same deals are on
+/// the board, its entries are brought up to date in place (copying ten
+/// thousand entries, and dropping the old ones, was most of the index's work
+/// on each move).
+fn board_index(ws: &Workspace, previous: Option<BoardIndex>) -> (BoardIndex, bool) {
     let Some(pipeline) = ws.current_pipeline() else {
-        return BoardIndex::default();
+        return (BoardIndex::default(), true);
     };
     let columns: Vec<Stage> = pipeline
         .stages
@@ -357,17 +362,26 @@ fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
         .filter(|s| s.kind.is_column())
         .cloned()
         .collect();
-    if let Some(previous) = previous {
+    if let Some(mut previous) = previous {
         if previous.columns == columns && previous.sources.still_hold(ws) {
-            if let Some(entries) = updated_entries(ws, &columns, previous) {
-                return BoardIndex {
-                    columns,
-                    entries,
-                    sources: previous.sources.clone(),
-                };
+            if let Some(changed) = update_entries(ws, &columns, &mut previous) {
+                return (previous, changed);
             }
         }
+        return (
+            rebuilt_index(ws, pipeline.id, columns, Some(&previous)),
+            true,
+        );
     }
+    (rebuilt_index(ws, pipeline.id, columns, None), true)
+}
+
+fn rebuilt_index(
+    ws: &Workspace,
+    pipeline: Id,
+    columns: Vec<Stage>,
+    previous: Option<&BoardIndex>,
+) -> BoardIndex {
     let sources = Arc::new(Sources::of(ws));
     let mut lookup = Lookup::new(ws, &columns);
     // Search texts from the previous index, to reuse when nothing they were
@@ -377,7 +391,7 @@ fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
     let mut cursor = 0;
     let mut by_previous_id: Option<FxHashMap<u128, usize>> = None;
     let mut entries = Vec::with_capacity(previous.len());
-    let pipeline_key = key(pipeline.id);
+    let pipeline_key = key(pipeline);
     for (i, d) in ws.deals.iter().enumerate() {
         if key(d.pipeline_id) != pipeline_key {
             continue;
@@ -414,41 +428,43 @@ fn board_index(ws: &Workspace, previous: Option<&BoardIndex>) -> BoardIndex {
     }
 }
 
-/// The previous entries with those of changed deals made anew, or `None`
-/// when a deal came onto the board or left it (the caller rebuilds).
-/// Tasks, clients and salespeople are unchanged, so each entry keeps its
-/// next task.
-fn updated_entries(ws: &Workspace, columns: &[Stage], previous: &BoardIndex) -> Option<Vec<Entry>> {
-    let pipeline = key(previous.sources.pipeline?);
+/// Makes anew, in place, the entries of deals that changed: `Some(whether
+/// any did)`, or `None` when a deal came onto the board or left it (the
+/// caller rebuilds; the entries already redone are right for `ws`, so
+/// their search texts can still be reused). Tasks, clients and salespeople
+/// are unchanged, so each entry keeps its next task.
+fn update_entries(ws: &Workspace, columns: &[Stage], index: &mut BoardIndex) -> Option<bool> {
+    let pipeline = key(index.sources.pipeline?);
     let mut lookup = Lookup::new(ws, columns);
-    let mut entries = Vec::with_capacity(previous.entries.len());
-    let mut earlier = previous.entries.iter().peekable();
+    let mut changed = false;
+    let mut next = 0;
     for (i, d) in ws.deals.iter().enumerate() {
         let on_board = key(d.pipeline_id) == pipeline;
-        match earlier.peek() {
+        match index.entries.get_mut(next) {
             Some(e) if key(e.id) == key(d.id) => {
                 if !on_board {
                     return None;
                 }
-                if e.stamp.0 == d.updated_at {
-                    entries.push(Entry {
-                        deal: i,
-                        ..(*e).clone()
-                    });
-                } else {
-                    let mut entry = lookup.entry(i, Some(e))?;
-                    entry.next_due = e.next_due;
-                    entry.last_task = e.last_task;
-                    entries.push(entry);
+                if e.stamp.0 != d.updated_at {
+                    let entry = lookup.entry(i, Some(&*e))?;
+                    *e = Entry {
+                        next_due: e.next_due,
+                        last_task: e.last_task,
+                        ..entry
+                    };
+                    changed = true;
+                } else if e.deal != i {
+                    e.deal = i;
+                    changed = true;
                 }
-                earlier.next();
+                next += 1;
             }
             // A deal of the pipeline without an entry must still have none.
             _ if on_board && lookup.entry(i, None).is_some() => return None,
             _ => {}
         }
     }
-    earlier.peek().is_none().then_some(entries)
+    (next == index.entries.len()).then_some(changed)
 }
 
 /// Each entry's earliest open task and last task activity.
@@ -539,24 +555,20 @@ fn board_model(index: &BoardIndex, owner: Option<Id>, search: &str) -> BoardMode
     model
 }
 
-/// The cards of `entries` (only those shown), at `now`.
-fn cards(
+/// The cards of `entries` (only those shown), at `now`; `idle_days` is
+/// their column's limit for a deal without activity.
+fn cards<'a>(
     ws: &Workspace,
-    index: &BoardIndex,
-    entries: &[usize],
+    entries: impl IntoIterator<Item = &'a Entry>,
+    idle_days: Option<u32>,
     now: DateTime<Utc>,
     locale: Locale,
 ) -> Vec<Card> {
     entries
-        .iter()
-        .filter_map(|i| {
-            let e = index.entries.get(*i)?;
+        .into_iter()
+        .filter_map(|e| {
             let d = ws.deals.get(e.deal)?;
             let client = e.client.and_then(|c| ws.clients.get(c));
-            let idle_days = match e.place {
-                Place::Column(c) => index.columns.get(c).and_then(|s| s.idle_days),
-                _ => None,
-            };
             Some(Card {
                 id: d.id,
                 title: d.title.clone(),
@@ -721,14 +733,11 @@ pub fn Board() -> impl IntoView {
     let state = use_app();
     let owner = state.board_owner;
     let search = state.board_search;
-    // The index is made anew on every change of the workspace and rarely
-    // equals the one before, so it is not compared (that walked every entry
-    // after each move); when it is equal, the model below compares equal and
-    // the update stops there.
-    let index = Memo::new_with_compare(
-        move |previous: Option<&BoardIndex>| state.workspace.with(|ws| board_index(ws, previous)),
-        |_, _| true,
-    );
+    // The index takes over the one before and says itself whether it
+    // changed (comparing two indexes walked every entry after each move).
+    let index = Memo::new_owning(move |previous: Option<BoardIndex>| {
+        state.workspace.with(|ws| board_index(ws, previous))
+    });
     let model = Memo::new(move |_| {
         let owner = owner.get();
         search.with(|s| index.with(|ix| board_model(ix, owner, s)))
@@ -874,7 +883,12 @@ fn Column(stage: Stage) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let shown = Memo::new(move |_| {
+    // What the column's cards are made from: the entries in view, which
+    // change with everything a card shows (a deal's, client's or owner's
+    // last change, its tasks, its position), and whether the column is
+    // revealed. A move elsewhere on the board leaves it equal, so that
+    // column's cards are not built again.
+    let source = Memo::new(move |_| {
         let position = ctx
             .model
             .with(|m| m.columns.iter().position(|c| c.stage.id == stage_id));
@@ -884,18 +898,29 @@ fn Column(stage: Stage) -> impl IntoView {
         } else {
             ctx.first.most()
         };
+        ctx.model.with(|m| {
+            let col = m.columns.iter().find(|c| c.stage.id == stage_id)?;
+            let entries: Vec<Entry> = ctx.index.with(|ix| {
+                col.entries[..col.entries.len().min(n)]
+                    .iter()
+                    .filter_map(|&i| ix.entries.get(i).cloned())
+                    .collect()
+            });
+            Some((revealed, col.stage.idle_days, entries))
+        })
+    });
+    let shown = Memo::new(move |_| {
         let now = state.now.get();
         let locale = i18n.get_locale();
-        ctx.model.with(|m| {
-            let Some(col) = m.columns.iter().find(|c| c.stage.id == stage_id) else {
+        source.with(|source| {
+            let Some((revealed, idle_days, entries)) = source else {
                 return Vec::new();
             };
-            let visible = &col.entries[..col.entries.len().min(n)];
-            let mut shown = ctx.index.with(|ix| {
-                state
-                    .workspace
-                    .with(|ws| cards(ws, ix, visible, now, locale))
-            });
+            // Untracked: whatever of the workspace a card shows changes
+            // `source` too (see above).
+            let mut shown = state
+                .workspace
+                .with_untracked(|ws| cards(ws, entries, *idle_days, now, locale));
             if !revealed {
                 shown.truncate(ctx.first.count(&shown));
             }
@@ -1180,9 +1205,10 @@ fn ClosedZone(won: bool) -> impl IntoView {
             let z = if won { &m.won } else { &m.lost };
             let visible = &z.entries[..z.entries.len().min(n)];
             ctx.index.with(|ix| {
-                state
-                    .workspace
-                    .with(|ws| cards(ws, ix, visible, now, locale))
+                state.workspace.with(|ws| {
+                    let entries = visible.iter().filter_map(|&i| ix.entries.get(i));
+                    cards(ws, entries, None, now, locale)
+                })
             })
         })
     };
@@ -1329,7 +1355,7 @@ mod tests {
     fn an_updated_index_matches_a_rebuilt_one_after_each_change() {
         use crate::domain::DealInput;
         let mut ws = workspace();
-        let mut index = board_index(&ws, None);
+        let mut index = board_index(&ws, None).0;
         let columns: Vec<Id> = index.columns.iter().map(|c| c.id).collect();
         let open: Vec<Id> = index
             .entries
@@ -1386,10 +1412,15 @@ mod tests {
             let what = format!("{command:?}");
             at += chrono::Duration::minutes(1);
             ws.apply(command, at).unwrap();
-            let updated = board_index(&ws, Some(&index));
-            assert_eq!(updated, board_index(&ws, None), "after {what}");
+            let (updated, changed) = board_index(&ws, Some(index.clone()));
+            assert!(changed, "after {what}");
+            assert_eq!(updated, board_index(&ws, None).0, "after {what}");
             index = updated;
         }
+        // Nothing changed: the index says so, and the board stops there.
+        let (same, changed) = board_index(&ws, Some(index.clone()));
+        assert!(!changed);
+        assert_eq!(same, index);
         let moved = index.entries.iter().find(|e| e.id == b).unwrap();
         assert_eq!(moved.place, Place::Column(0));
         assert!(moved.haystack.starts_with("renamed deal"));
@@ -1398,18 +1429,18 @@ mod tests {
     #[test]
     fn search_texts_follow_their_deal_after_a_deletion_or_insertion() {
         let mut ws = workspace();
-        let first = board_index(&ws, None);
+        let first = board_index(&ws, None).0;
         assert_haystacks_match(&ws, &first);
 
         // Deleting a deal shifts the positions of all that follow it.
         ws.deals.remove(3);
-        let after_delete = board_index(&ws, Some(&first));
+        let after_delete = board_index(&ws, Some(first)).0;
         assert_haystacks_match(&ws, &after_delete);
 
         // So does putting one back at the front.
         let moved = ws.deals.pop().unwrap();
         ws.deals.insert(0, moved);
-        let after_insert = board_index(&ws, Some(&after_delete));
+        let after_insert = board_index(&ws, Some(after_delete)).0;
         assert_haystacks_match(&ws, &after_insert);
     }
 }

@@ -147,6 +147,39 @@ test("a client form left open in one tab keeps what another tab saved meanwhile"
   await expect(ours.getByLabel("Notes")).toHaveValue("Prefers mornings");
 });
 
+test("a board open in another tab shows a client's new name, rank and a deal's next task as they change", async ({ context }) => {
+  const a = await context.newPage();
+  await startWith(a, "Classic funnel");
+  await newClient(a, "Ada");
+  await a.getByRole("button", { name: "New deal for this client" }).click();
+  const dialog = a.getByRole("dialog", { name: "New deal" });
+  await dialog.getByLabel("Title").fill("Analytical engine");
+  await dialog.getByRole("button", { name: "Add deal" }).click();
+  await expect(a.getByRole("region", { name: "Deals" }).getByRole("link", { name: "Analytical engine" })).toBeVisible();
+  const b = await context.newPage();
+  await b.goto("./");
+  const onBoard = card(b, "Analytical engine");
+  await expect(onBoard).toContainText("Ada");
+  await expect(onBoard).not.toContainText("Next task");
+
+  // Each change is made in A and shows on B's board without a reload.
+  const form = a.getByRole("form", { name: "Details" });
+  await form.getByLabel("Name").fill("Ada Lovelace");
+  await form.getByRole("button", { name: "Save client" }).click();
+  await expect(onBoard).toContainText("Ada Lovelace");
+  for (const factor of ["Potential", "Behaviour", "Interest"]) {
+    await a.getByRole("combobox", { name: factor }).selectOption("4");
+  }
+  await expect(onBoard).toContainText("Client A");
+
+  await a.getByRole("region", { name: "Deals" }).getByRole("link", { name: "Analytical engine" }).click();
+  await addTask(a, "Call", "2031-05-06T10:00", "Ask about the engine");
+  await expect(onBoard).toContainText("Next task: 2031-05-06 10:00");
+  await b.reload();
+  await expect(card(b, "Analytical engine")).toContainText("Ada Lovelace");
+  await expect(card(b, "Analytical engine")).toContainText("Next task: 2031-05-06 10:00");
+});
+
 test("contact details become links only when safe", async ({ page }) => {
   await startWith(page, "Classic funnel");
   await newClient(page, "Mallory");
