@@ -645,7 +645,7 @@ fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
                 // it. Let go of the old card first: removing the focused
                 // element makes the browser lay out the page on the spot.
                 blur_active();
-                request_animation_frame(move || focus_card(deal));
+                focus_card_once_drawn(deal);
             }
         }
         Err(ApplyError::Domain(crate::domain::DomainError::UseCloseLost)) => {
@@ -716,14 +716,28 @@ fn blur_active() {
     }
 }
 
-fn focus_card(deal: Id) {
+/// Puts the focus on a deal's card once the change just made is drawn. The
+/// board is redrawn by tasks queued during the change; the next tick runs
+/// after them, still before the frame, so the focus is never seen resting
+/// on the page (a screen reader would announce it).
+fn focus_card_once_drawn(deal: Id) {
+    leptos::task::spawn_local(async move {
+        leptos::task::tick().await;
+        if !focus_card(deal) {
+            request_animation_frame(move || {
+                focus_card(deal);
+            });
+        }
+    });
+}
+
+/// Puts the focus on a deal's card; false when the card is not drawn.
+fn focus_card(deal: Id) -> bool {
     use wasm_bindgen::JsCast;
-    if let Some(el) = document()
+    document()
         .get_element_by_id(&format!("card-link-{deal}"))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-    }
+        .is_some_and(|el| el.focus().is_ok())
 }
 
 /// The board screen.
@@ -1139,7 +1153,7 @@ fn CardMenu(id: Id, stage_id: Id) -> impl IntoView {
         if ev.key() == "Escape" {
             ev.stop_propagation();
             close();
-            request_animation_frame(move || focus_card(id));
+            focus_card_once_drawn(id);
         }
     };
     view! {

@@ -87,10 +87,20 @@ test("a card moves by keyboard and from its menu", async ({ page }) => {
   await expect(column(page, "Contact made").getByRole("article", { name: "Acme" })).toBeVisible();
   // Focus follows the card, so it can keep moving.
   await expect(page.getByRole("link", { name: "Acme" })).toBeFocused();
+  // The focus is on the moved card by the frame that shows it: a screen
+  // reader never sees it resting on the page in between.
+  await page.evaluate(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Shift") return;
+      document.removeEventListener("keydown", onKey, true);
+      requestAnimationFrame(() => ((window as any).focusedAtFrame = document.activeElement?.textContent));
+    };
+    document.addEventListener("keydown", onKey, true);
+  });
   await page.keyboard.press("Shift+ArrowRight");
   await expect(column(page, "Needs analysis").getByRole("article", { name: "Acme" })).toBeVisible();
-  // The focus comes back with the next frame, which a busy machine delays.
   await expect(page.getByRole("link", { name: "Acme" })).toBeFocused();
+  expect(await page.evaluate(() => (window as any).focusedAtFrame)).toBe("Acme");
   await page.keyboard.press("Shift+ArrowLeft");
   await expect(column(page, "Contact made").getByRole("article", { name: "Acme" })).toBeVisible();
 
