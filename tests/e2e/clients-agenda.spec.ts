@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { addDeal, card, startWith } from "./helpers";
+import { addDeal, card, column, startWith } from "./helpers";
 
 test.use({ timezoneId: "UTC" });
 
@@ -125,6 +125,24 @@ test("a task that falls due announces itself, turns overdue and is counted on ev
   await page.getByRole("button", { name: "Done: Call – Acme – Call the CEO" }).click();
   await expect(page.getByRole("region", { name: "Overdue" })).toContainText("Nothing here.");
   await expect(page.getByRole("link", { name: /^Agenda/ })).not.toContainText("overdue");
+});
+
+test("a card on the open board turns overdue when its task falls due", async ({ page }) => {
+  await page.clock.install({ time: new Date("2026-03-02T09:00:00Z") });
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Acme", "1000");
+  await addDeal(page, "Globex", "2000");
+  await page.getByRole("link", { name: "Acme" }).click();
+  await addTask(page, "Call", "2026-03-02T10:00", "Call the CEO");
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  // Moving another card makes the clock move on without the task being due.
+  await page.getByRole("link", { name: "Globex" }).focus();
+  await page.keyboard.press("Shift+ArrowRight");
+  await expect(column(page, "Contact made").getByRole("article", { name: "Globex" })).toBeVisible();
+  await expect(card(page, "Acme")).toContainText(/Next task: 2026-03-02 10:00/);
+  await expect(card(page, "Acme")).not.toContainText("Overdue");
+  await page.clock.fastForward("01:00:30");
+  await expect(card(page, "Acme")).toContainText("Overdue: 2026-03-02 10:00");
 });
 
 test("a client form left open in one tab keeps what another tab saved meanwhile", async ({ context }) => {
