@@ -897,12 +897,7 @@ fn Column(stage: Stage) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    // What the column's cards are made from: the entries in view, which
-    // change with everything a card shows (a deal's, client's or owner's
-    // last change, its tasks, its position), and whether the column is
-    // revealed. A move elsewhere on the board leaves it equal, so that
-    // column's cards are not built again.
-    let source = Memo::new(move |_| {
+    let shown = Memo::new(move |_| {
         let position = ctx
             .model
             .with(|m| m.columns.iter().position(|c| c.stage.id == stage_id));
@@ -912,29 +907,19 @@ fn Column(stage: Stage) -> impl IntoView {
         } else {
             ctx.first.most()
         };
-        ctx.model.with(|m| {
-            let col = m.columns.iter().find(|c| c.stage.id == stage_id)?;
-            let entries: Vec<Entry> = ctx.index.with(|ix| {
-                col.entries[..col.entries.len().min(n)]
-                    .iter()
-                    .filter_map(|&i| ix.entries.get(i).cloned())
-                    .collect()
-            });
-            Some((revealed, col.stage.idle_days, entries))
-        })
-    });
-    let shown = Memo::new(move |_| {
         let now = state.now.get();
         let locale = i18n.get_locale();
-        source.with(|source| {
-            let Some((revealed, idle_days, entries)) = source else {
+        ctx.model.with(|m| {
+            let Some(col) = m.columns.iter().find(|c| c.stage.id == stage_id) else {
                 return Vec::new();
             };
-            // Untracked: whatever of the workspace a card shows changes
-            // `source` too (see above).
-            let mut shown = state
-                .workspace
-                .with_untracked(|ws| cards(ws, entries, *idle_days, now, locale));
+            let visible = &col.entries[..col.entries.len().min(n)];
+            let mut shown = ctx.index.with(|ix| {
+                state.workspace.with(|ws| {
+                    let entries = visible.iter().filter_map(|&i| ix.entries.get(i));
+                    cards(ws, entries, col.stage.idle_days, now, locale)
+                })
+            });
             if !revealed {
                 shown.truncate(ctx.first.count(&shown));
             }
