@@ -274,16 +274,25 @@ pub fn is_idle_after(
     last_task: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> bool {
-    let Some(limit) = idle_days else {
-        return false;
-    };
+    idle_from(deal, idle_days, last_task).is_some_and(|from| now > from)
+}
+
+/// The moment after which an undecided deal counts as idle, if nothing
+/// happens to it before (see [`is_idle_after`]); `None` when it never does:
+/// no limit, or the deal is won or lost.
+pub fn idle_from(
+    deal: &Deal,
+    idle_days: Option<u32>,
+    last_task: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    let limit = idle_days?;
     if !matches!(deal.outcome, Outcome::Open | Outcome::Maybe) {
-        return false;
+        return None;
     }
     let last = last_task.map_or(deal.entered_current_stage(), |t| {
         t.max(deal.entered_current_stage())
     });
-    now - last > Duration::days(i64::from(limit))
+    last.checked_add_signed(Duration::days(i64::from(limit)))
 }
 
 /// Whether an undecided deal has had no activity for longer than its stage's idle limit.

@@ -13,7 +13,7 @@ use super::deal::{LostDialog, NewDealDialog};
 use super::i18n::*;
 use super::{format, labels, use_app, ApplyError, Route};
 use crate::domain::metrics::weighted;
-use crate::domain::rules::is_idle_after;
+use crate::domain::rules::idle_from;
 use crate::domain::scoring::{client_score, Rank};
 use crate::domain::{Command, Id, Money, Outcome, Stage, StageKind, Workspace};
 
@@ -119,6 +119,8 @@ struct Card {
     next_due: Option<DateTime<Utc>>,
     overdue: bool,
     rank: Option<Rank>,
+    /// When the deal turns idle if nothing happens to it (see [`idle_from`]).
+    idle_from: Option<DateTime<Utc>>,
     idle: bool,
     maybe: bool,
     /// The language the card's texts are in.
@@ -555,6 +557,95 @@ fn board_model(index: &BoardIndex, owner: Option<Id>, search: &str) -> BoardMode
     model
 }
 
+/// What a card is made from: its deal, with its client and owner as they
+/// last changed (see [`Entry::stamp`]), and its tasks. While these, the
+/// column's idle limit and the language stay the same, so does the card,
+/// but for its overdue and idle marks, which follow the clock.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct CardSource {
+    id: Id,
+    stamp: (DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    next_due: Option<DateTime<Utc>>,
+    last_task: Option<DateTime<Utc>>,
+}
+
+impl CardSource {
+    fn of(e: &Entry) -> Self {
+        CardSource {
+            id: e.id,
+            stamp: e.stamp,
+            next_due: e.next_due,
+            last_task: e.last_task,
+        }
+    }
+}
+
+/// A list's cards in view, with what they were made from.
+#[derive(Clone, Debug, Default)]
+struct ShownCards {
+    sources: Vec<CardSource>,
+    idle_days: Option<u32>,
+    locale: Option<Locale>,
+    /// What cut the cards to the board's first frame, if anything did.
+    first: Option<FirstFrame>,
+    cards: Vec<Card>,
+}
+
+/// The cards of `entries` at `now`, cut to what `first` can show when given,
+/// and whether they differ from `previous`. They are made anew only when
+/// what they show changed: a move in another column, or the clock moving on
+/// without turning a card overdue or idle, leaves the cards as they were
+/// (each change sets the clock, and every column made its ~50 cards again,
+/// texts and all, to find them the same).
+fn shown_cards<'a>(
+    previous: Option<ShownCards>,
+    ws: &Workspace,
+    entries: impl Iterator<Item = &'a Entry> + Clone,
+    idle_days: Option<u32>,
+    now: DateTime<Utc>,
+    locale: Locale,
+    first: Option<FirstFrame>,
+) -> (ShownCards, bool) {
+    let mut previous = previous;
+    if let Some(p) = previous.take_if(|p| {
+        p.idle_days == idle_days
+            && p.locale == Some(locale)
+            && p.first == first
+            && p.sources
+                .iter()
+                .copied()
+                .eq(entries.clone().map(CardSource::of))
+    }) {
+        if p.cards.iter().all(|c| marks(c, now) == (c.overdue, c.idle)) {
+            return (p, false);
+        }
+        // A mark changed, and with it perhaps how many fit the first
+        // frame: made anew below.
+        previous = Some(p);
+    }
+    let mut made = cards(ws, entries.clone(), idle_days, now, locale);
+    if let Some(first) = first {
+        made.truncate(first.count(&made));
+    }
+    let changed = previous.is_none_or(|p| p.cards != made);
+    let shown = ShownCards {
+        sources: entries.map(CardSource::of).collect(),
+        idle_days,
+        locale: Some(locale),
+        first,
+        cards: made,
+    };
+    (shown, changed)
+}
+
+/// A card's overdue and idle marks at `now`.
+fn marks(card: &Card, now: DateTime<Utc>) -> (bool, bool) {
+    (
+        card.next_due.is_some_and(|due| due < now),
+        card.idle_from.is_some_and(|from| now > from),
+    )
+}
+
 /// The cards of `entries` (only those shown), at `now`; `idle_days` is
 /// their column's limit for a deal without activity.
 fn cards<'a>(
@@ -569,7 +660,7 @@ fn cards<'a>(
         .filter_map(|e| {
             let d = ws.deals.get(e.deal)?;
             let client = e.client.and_then(|c| ws.clients.get(c));
-            Some(Card {
+            let mut card = Card {
                 id: d.id,
                 title: d.title.clone(),
                 client: client.map(|c| c.name.clone()),
@@ -579,12 +670,15 @@ fn cards<'a>(
                     .map(|s| s.name.clone())
                     .unwrap_or_default(),
                 next_due: e.next_due,
-                overdue: e.next_due.is_some_and(|due| due < now),
+                overdue: false,
                 rank: client.and_then(|c| client_score(c.rating)).map(|s| s.rank),
-                idle: is_idle_after(d, idle_days, e.last_task, now),
+                idle_from: idle_from(d, idle_days, e.last_task),
+                idle: false,
                 maybe: d.outcome == Outcome::Maybe,
                 locale,
-            })
+            };
+            (card.overdue, card.idle) = marks(&card, now);
+            Some(card)
         })
         .collect()
 }
@@ -897,7 +991,8 @@ fn Column(stage: Stage) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let shown = Memo::new(move |_| {
+    // Takes over the cards before, and says itself whether they changed.
+    let shown = Memo::new_owning(move |previous: Option<ShownCards>| {
         let position = ctx
             .model
             .with(|m| m.columns.iter().position(|c| c.stage.id == stage_id));
@@ -910,24 +1005,20 @@ fn Column(stage: Stage) -> impl IntoView {
         let now = state.now.get();
         let locale = i18n.get_locale();
         ctx.model.with(|m| {
-            let Some(col) = m.columns.iter().find(|c| c.stage.id == stage_id) else {
-                return Vec::new();
-            };
-            let visible = &col.entries[..col.entries.len().min(n)];
-            let mut shown = ctx.index.with(|ix| {
+            let col = m.columns.iter().find(|c| c.stage.id == stage_id);
+            let visible = col.map_or(&[][..], |c| &c.entries[..c.entries.len().min(n)]);
+            ctx.index.with(|ix| {
                 state.workspace.with(|ws| {
                     let entries = visible.iter().filter_map(|&i| ix.entries.get(i));
-                    cards(ws, entries, col.stage.idle_days, now, locale)
+                    let idle_days = col.and_then(|c| c.stage.idle_days);
+                    let first = (!revealed).then_some(ctx.first);
+                    shown_cards(previous, ws, entries, idle_days, now, locale, first)
                 })
-            });
-            if !revealed {
-                shown.truncate(ctx.first.count(&shown));
-            }
-            shown
+            })
         })
     });
-    let near = Memo::new(move |_| shown.with(|cards| ctx.first.near(cards)));
-    let cards = move || shown.get();
+    let near = Memo::new(move |_| shown.with(|s| ctx.first.near(&s.cards)));
+    let cards = move || shown.with(|s| s.cards.clone());
     let currency = move || state.workspace.with(|ws| ws.settings.currency.clone());
     let stats = move || {
         let (count, total, weighted, other) = column.get();
@@ -1194,7 +1285,7 @@ fn ClosedZone(won: bool) -> impl IntoView {
             (z.entries.len(), z.total)
         })
     });
-    let cards = move || {
+    let shown = Memo::new_owning(move |previous: Option<ShownCards>| {
         let now = state.now.get();
         let locale = i18n.get_locale();
         // Folded away at first: drawn after the board's first frame.
@@ -1206,11 +1297,12 @@ fn ClosedZone(won: bool) -> impl IntoView {
             ctx.index.with(|ix| {
                 state.workspace.with(|ws| {
                     let entries = visible.iter().filter_map(|&i| ix.entries.get(i));
-                    cards(ws, entries, None, now, locale)
+                    shown_cards(previous, ws, entries, None, now, locale, None)
                 })
             })
         })
-    };
+    });
+    let cards = move || shown.with(|s| s.cards.clone());
     let title = move || {
         let (count, total) = zone.get();
         let cur = state.workspace.with(|ws| ws.settings.currency.clone());
@@ -1296,8 +1388,6 @@ mod tests {
         }
     }
 
-    /// The index kept up to date change by change must match one built
-    /// from scratch: the board never shows a deal where it was before.
     #[test]
     fn the_first_frame_draws_the_cards_a_window_can_show() {
         let card = |client: bool, due: bool, rank: bool| Card {
@@ -1312,6 +1402,7 @@ mod tests {
             next_due: due.then(|| Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap()),
             overdue: false,
             rank: rank.then_some(Rank::A),
+            idle_from: None,
             idle: false,
             maybe: false,
             locale: Locale::en,
@@ -1337,6 +1428,172 @@ mod tests {
         assert_eq!(FirstFrame::for_height(2160.0).count(&tall), 20);
     }
 
+    /// A column keeps its cards while nothing they show changed, and the
+    /// cards it keeps are always those it would make anew.
+    #[test]
+    fn a_column_keeps_its_cards_until_what_they_show_changes() {
+        use crate::domain::{TaskInput, TaskKind};
+        let mut ws = workspace();
+        let mut index = board_index(&ws, None).0;
+        let mut now = Utc.with_ymd_and_hms(2026, 3, 21, 9, 0, 0).unwrap();
+        let columns: Vec<Id> = index.columns.iter().map(|c| c.id).collect();
+        let in_column = |ix: &BoardIndex, c: usize| -> Vec<Entry> {
+            ix.entries
+                .iter()
+                .filter(|e| e.place == Place::Column(c))
+                .cloned()
+                .collect()
+        };
+        let idle_days = Some(3);
+        let window = FirstFrame::for_height(900.0);
+        let first = Some(window);
+        // Column 0's cards after a change, checked against cards made anew,
+        // and whether they must have changed.
+        let step = |previous: Option<ShownCards>,
+                    ws: &Workspace,
+                    index: &BoardIndex,
+                    now,
+                    expect: bool,
+                    what: &str| {
+            let entries = in_column(index, 0);
+            let (kept, changed) = shown_cards(
+                previous,
+                ws,
+                entries.iter(),
+                idle_days,
+                now,
+                Locale::en,
+                first,
+            );
+            let mut made = cards(ws, entries.iter(), idle_days, now, Locale::en);
+            made.truncate(window.count(&made));
+            assert_eq!(kept.cards, made, "{what}");
+            assert_eq!(changed, expect, "{what}");
+            kept
+        };
+        let mut shown = step(None, &ws, &index, now, true, "first made");
+        shown = step(Some(shown), &ws, &index, now, false, "nothing changed");
+
+        let elsewhere = in_column(&index, 1)[0].id;
+        now += chrono::Duration::minutes(1);
+        ws.apply(
+            Command::MoveDeal {
+                id: elsewhere,
+                stage_id: columns[2],
+            },
+            now,
+        )
+        .unwrap();
+        index = board_index(&ws, Some(index)).0;
+        shown = step(
+            Some(shown),
+            &ws,
+            &index,
+            now,
+            false,
+            "a move between other columns, the clock on",
+        );
+
+        // A shown card with no task due before the new one.
+        let due = now + chrono::Duration::minutes(30);
+        let top = in_column(&index, 0)
+            .iter()
+            .take(shown.cards.len())
+            .find(|e| e.next_due.is_none_or(|d| d > due))
+            .expect("a shown card without an earlier task")
+            .id;
+        now += chrono::Duration::minutes(1);
+        let input = TaskInput {
+            kind: TaskKind::Call,
+            due,
+            note: "Call back".into(),
+        };
+        let task = uuid::Uuid::new_v4();
+        ws.apply(
+            Command::CreateTask {
+                id: task,
+                deal_id: top,
+                input,
+            },
+            now,
+        )
+        .unwrap();
+        index = board_index(&ws, Some(index)).0;
+        shown = step(
+            Some(shown),
+            &ws,
+            &index,
+            now,
+            true,
+            "a new task on a shown card",
+        );
+        shown = step(
+            Some(shown),
+            &ws,
+            &index,
+            due,
+            false,
+            "the task due, not yet overdue",
+        );
+        let later = due + chrono::Duration::seconds(1);
+        shown = step(Some(shown), &ws, &index, later, true, "the task overdue");
+        assert!(shown.cards.iter().any(|c| c.id == top && c.overdue));
+        let idle = in_column(&index, 0)
+            .iter()
+            .take(shown.cards.len())
+            .filter_map(|e| idle_from(&ws.deals[e.deal], idle_days, e.last_task))
+            .filter(|&from| from > later)
+            .min()
+            .expect("a shown card that turns idle later");
+        // On to the moment before (other tasks may fall due on the way).
+        let entries = in_column(&index, 0);
+        let (on, _) = shown_cards(
+            Some(shown),
+            &ws,
+            entries.iter(),
+            idle_days,
+            idle,
+            Locale::en,
+            first,
+        );
+        shown = step(
+            Some(on),
+            &ws,
+            &index,
+            idle,
+            false,
+            "the moment before a card turns idle",
+        );
+        let idle = idle + chrono::Duration::seconds(1);
+        shown = step(Some(shown), &ws, &index, idle, true, "a card idle");
+
+        // The client of a shown card renamed, and then one of no card here.
+        let shown_clients: Vec<usize> = in_column(&index, 0)
+            .iter()
+            .take(shown.cards.len())
+            .filter_map(|e| e.client)
+            .collect();
+        let elsewhere = (0..ws.clients.len())
+            .find(|c| {
+                !index
+                    .entries
+                    .iter()
+                    .any(|e| e.client == Some(*c) && e.place == Place::Column(0))
+            })
+            .expect("a client with no deal in column 0");
+        for (k, expect) in [(shown_clients[0], true), (elsewhere, false)] {
+            let mut client = crate::domain::ClientInput::from_client(&ws.clients[k]);
+            client.name = format!("Renamed client {k}");
+            let id = ws.clients[k].id;
+            ws.apply(Command::EditClient { id, input: client }, idle)
+                .unwrap();
+            index = board_index(&ws, Some(index)).0;
+            shown = step(Some(shown), &ws, &index, idle, expect, "a client renamed");
+        }
+        let name = format!("Renamed client {}", shown_clients[0]);
+        assert!(shown.cards.iter().any(|c| c.client == Some(name.clone())));
+    }
+
     #[test]
     fn search_texts_are_lower_case_in_any_script() {
         assert_eq!(
@@ -1350,6 +1607,8 @@ mod tests {
         assert_eq!(&*search_text("Audit", None, None), "audit");
     }
 
+    /// The index kept up to date change by change must match one built
+    /// from scratch: the board never shows a deal where it was before.
     #[test]
     fn an_updated_index_matches_a_rebuilt_one_after_each_change() {
         use crate::domain::DealInput;
