@@ -108,6 +108,88 @@ impl FirstFrame {
     }
 }
 
+/// The `later` marks of a column's cards (see [`FirstFrame::near`]), kept by
+/// the column, which changes a card's mark only when the card crosses the
+/// line. A move shifts every card below the moved one in two columns: bound
+/// each to its own position, ~100 cards re-checked their mark on every move
+/// (about 2 ms of the move to paint, see BENCHMARKS.md) to change one or two.
+#[derive(Clone, Copy)]
+struct LaterMarks {
+    shown: Memo<ShownCards>,
+    near: Memo<usize>,
+    /// The mark of each card drawn, by deal.
+    marks: StoredValue<FxHashMap<Id, RwSignal<bool>>>,
+}
+
+impl LaterMarks {
+    fn new(shown: Memo<ShownCards>, near: Memo<usize>) -> Self {
+        let this = LaterMarks {
+            shown,
+            near,
+            marks: StoredValue::new(FxHashMap::default()),
+        };
+        // Runs when the shown cards or the line change, before the frame;
+        // a card drawn after it takes its mark from its position then.
+        Effect::new(move |_| {
+            let near = near.get();
+            let changed = shown.with(|s| {
+                this.marks.with_value(|marks| {
+                    let marked = |id: Id| marks.get(&id).and_then(|m| m.try_get_untracked());
+                    changed_marks(&s.cards, near, marked)
+                        .into_iter()
+                        .filter_map(|(id, later)| marks.get(&id).map(|&m| (m, later)))
+                        .collect::<Vec<_>>()
+                })
+            });
+            for (mark, later) in changed {
+                mark.try_set(later);
+            }
+        });
+        this
+    }
+
+    /// The mark of a card being drawn, by its place among the shown cards.
+    fn for_card(self, id: Id) -> RwSignal<bool> {
+        let near = self.near.get_untracked();
+        let later = self
+            .shown
+            .with_untracked(|s| s.cards.iter().position(|c| c.id == id))
+            .is_some_and(|p| p >= near);
+        let mark = RwSignal::new(later);
+        self.marks.update_value(|marks| {
+            marks.insert(id, mark);
+        });
+        // A changed card is drawn anew before the old one goes: only the
+        // mark still registered is removed.
+        on_cleanup(move || {
+            self.marks.try_update_value(|marks| {
+                if marks.get(&id) == Some(&mark) {
+                    marks.remove(&id);
+                }
+            });
+        });
+        mark
+    }
+}
+
+/// The cards whose `later` mark (`marked`: `None` for a card not drawn yet)
+/// is not the one their position gives: the first `near` are not marked.
+fn changed_marks(
+    cards: &[Card],
+    near: usize,
+    marked: impl Fn(Id) -> Option<bool>,
+) -> Vec<(Id, bool)> {
+    cards
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let later = i >= near;
+            marked(c.id)
+                .is_some_and(|m| m != later)
+                .then_some((c.id, later))
+        })
+        .collect()
+}
 /// What a card shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Card {
@@ -1018,6 +1100,7 @@ fn Column(stage: Stage) -> impl IntoView {
         })
     });
     let near = Memo::new(move |_| shown.with(|s| ctx.first.near(&s.cards)));
+    let marks = LaterMarks::new(shown, near);
     let cards = move || shown.with(|s| s.cards.clone());
     let currency = move || state.workspace.with(|ws| ws.settings.currency.clone());
     let stats = move || {
@@ -1065,9 +1148,9 @@ fn Column(stage: Stage) -> impl IntoView {
                 <p class="column-stats">{stats}</p>
             </header>
             <ul class="cards" aria-label=name>
-                <ForEnumerate each=cards key=|card| card.clone() let(position, card)>
-                    <CardView card stage_id position near />
-                </ForEnumerate>
+                <For each=cards key=|card| card.clone() let(card)>
+                    <CardView card stage_id marks />
+                </For>
             </ul>
             <Show when=move || { column.get().0 > limit.get() }>
                 <button class="link-button" on:click=move |_| limit.update(|l| *l += PAGE)>
@@ -1096,9 +1179,8 @@ fn neighbours(model: &BoardModel, stage_id: Id) -> (Option<Id>, Option<Id>) {
 fn CardView(
     card: Card,
     stage_id: Id,
-    position: ReadSignal<usize>,
-    /// Cards of the column that are never skipped (see [`FirstFrame::near`]).
-    near: Memo<usize>,
+    /// The column's `later` marks, which this card's is one of.
+    marks: LaterMarks,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
@@ -1121,6 +1203,7 @@ fn CardView(
         }
     };
     let menu_open = move || ctx.open_menu.get() == Some(id);
+    let later = marks.for_card(id);
     let due = card.next_due.map(|due| {
         let when = format::date_time(due);
         let text = if card.overdue {
@@ -1154,11 +1237,11 @@ fn CardView(
         }
     };
     view! {
-        // Marked by position, not matched by `:nth-child` in the style sheet:
-        // a card moved to the top of a column would make the browser restyle
-        // every card below it (~100 elements a move) instead of the one or
-        // two whose mark changes.
-        <li class="card-item" class:later=move || { position.get() >= near.get() }>
+        // Marked by the column, not matched by `:nth-child` in the style
+        // sheet: a card moved to the top of a column would make the browser
+        // restyle every card below it (~100 elements a move) instead of the
+        // one or two whose mark changes.
+        <li class="card-item" class:later=move || later.get()>
             <article
                 class="card"
                 draggable="true"
@@ -1426,6 +1509,60 @@ mod tests {
         assert_eq!(window.near(&vec![card(true, true, true); 20]), 11);
         // A tall window draws more than the ten of a fixed count would.
         assert_eq!(FirstFrame::for_height(2160.0).count(&tall), 20);
+    }
+
+    /// Only the cards that crossed the line of the never-skipped ones change
+    /// their `later` mark; a card not drawn yet takes its own.
+    #[test]
+    fn only_cards_crossing_the_line_change_their_mark() {
+        let card = |n: u128| Card {
+            id: uuid::Uuid::from_u128(n),
+            title: format!("Deal {n}"),
+            client: None,
+            value: Money {
+                minor: 100,
+                currency: "EUR".into(),
+            },
+            owner: "Anna".into(),
+            next_due: None,
+            overdue: false,
+            rank: None,
+            idle_from: None,
+            idle: false,
+            maybe: false,
+            locale: Locale::en,
+        };
+        let mut cards: Vec<Card> = (1..=6).map(card).collect();
+        let marks = |cards: &[Card], near: usize| -> FxHashMap<Id, bool> {
+            cards
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id, i >= near))
+                .collect()
+        };
+        let drawn = marks(&cards, 3);
+        let changed = |cards: &[Card], near: usize, drawn: &FxHashMap<Id, bool>| {
+            changed_marks(cards, near, |id| drawn.get(&id).copied())
+        };
+        assert!(changed(&cards, 3, &drawn).is_empty(), "all in place");
+
+        // A deal moved in at the top: the third card goes below the line,
+        // the new one (not drawn yet) is left alone.
+        cards.insert(0, card(7));
+        assert_eq!(changed(&cards, 3, &drawn), vec![(cards[3].id, true)]);
+
+        // The top card moved out: the fourth comes above the line.
+        let mut cards: Vec<Card> = (1..=6).map(card).collect();
+        cards.remove(0);
+        assert_eq!(changed(&cards, 3, &drawn), vec![(cards[2].id, false)]);
+
+        // A lower line (taller window or shorter cards) unmarks the cards
+        // between the two.
+        let cards: Vec<Card> = (1..=6).map(card).collect();
+        let ids = |from: usize, to: usize| -> Vec<(Id, bool)> {
+            cards[from..to].iter().map(|c| (c.id, false)).collect()
+        };
+        assert_eq!(changed(&cards, 5, &drawn), ids(3, 5));
     }
 
     /// A column keeps its cards while nothing they show changed, and the
