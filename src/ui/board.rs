@@ -159,8 +159,8 @@ impl LaterMarks {
         self.marks.update_value(|marks| {
             marks.insert(id, mark);
         });
-        // A changed card is drawn anew before the old one goes: only the
-        // mark still registered is removed.
+        // A changed card may be drawn anew before the old one goes: the old
+        // one removes the mark only while it is still its own.
         on_cleanup(move || {
             self.marks.try_update_value(|marks| {
                 if marks.get(&id) == Some(&mark) {
@@ -190,6 +190,7 @@ fn changed_marks(
         })
         .collect()
 }
+
 /// What a card shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Card {
