@@ -236,45 +236,58 @@ fn NotificationOptIn() -> impl IntoView {
 /// and through the browser's notifications when the user allowed them.
 pub fn announce_due_tasks(state: AppState, i18n: I18n) {
     let last = StoredValue::new(state.now.get_untracked());
+    let pending = StoredValue::new(false);
     Effect::new(move |_| {
-        let now = state.now.get();
-        let since = last.get_value();
-        last.set_value(now);
-        if now <= since {
+        // Every change sets the clock: look after the frame that shows the
+        // change, not before it, since the look walks every task.
+        state.now.track();
+        if pending.get_value() {
             return;
         }
-        let due: Vec<(String, Id)> = state.workspace.with_untracked(|ws| {
-            fell_due(ws, since, now)
-                .into_iter()
-                .filter_map(|id| {
-                    let t = ws.task(id)?;
-                    let deal = ws.deal(t.deal_id)?;
-                    let what = if t.note.is_empty() {
-                        deal.title.clone()
-                    } else {
-                        format!("{} – {}", deal.title, t.note)
-                    };
-                    Some((
-                        tf!(
-                            i18n,
-                            agenda.due_now,
-                            kind = labels::task_kind(i18n, t.kind),
-                            what = what
-                        ),
-                        deal.id,
-                    ))
-                })
-                .collect()
-        });
-        for (text, deal) in due {
-            if notification_permission() == Some(web_sys::NotificationPermission::Granted) {
-                let _ = web_sys::Notification::new(&text);
+        pending.set_value(true);
+        super::after_next_paint(move || {
+            pending.try_set_value(false);
+            let (Some(now), Some(since)) = (state.now.try_get_untracked(), last.try_get_value())
+            else {
+                return;
+            };
+            last.set_value(now);
+            if now <= since {
+                return;
             }
-            state.toasts.show_with(
-                text,
-                t_string!(i18n, agenda.open_deal).to_string(),
-                move || state.navigate(Route::Deal(deal)),
-            );
-        }
+            let due: Vec<(String, Id)> = state.workspace.with_untracked(|ws| {
+                fell_due(ws, since, now)
+                    .into_iter()
+                    .filter_map(|id| {
+                        let t = ws.task(id)?;
+                        let deal = ws.deal(t.deal_id)?;
+                        let what = if t.note.is_empty() {
+                            deal.title.clone()
+                        } else {
+                            format!("{} – {}", deal.title, t.note)
+                        };
+                        Some((
+                            tf!(
+                                i18n,
+                                agenda.due_now,
+                                kind = labels::task_kind(i18n, t.kind),
+                                what = what
+                            ),
+                            deal.id,
+                        ))
+                    })
+                    .collect()
+            });
+            for (text, deal) in due {
+                if notification_permission() == Some(web_sys::NotificationPermission::Granted) {
+                    let _ = web_sys::Notification::new(&text);
+                }
+                state.toasts.show_with(
+                    text,
+                    t_string!(i18n, agenda.open_deal).to_string(),
+                    move || state.navigate(Route::Deal(deal)),
+                );
+            }
+        });
     });
 }
