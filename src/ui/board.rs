@@ -17,7 +17,7 @@ use crate::domain::rules::idle_from;
 use crate::domain::scoring::{client_score, Rank};
 use crate::domain::{Command, Id, Money, Outcome, Stage, StageKind, Workspace};
 
-/// Cards shown per column before "Show more"; long columns stay fast.
+/// Cards a column holds before "Show more"; long columns stay fast.
 const PAGE: usize = 50;
 
 /// How much of a column the board's first frame draws, and the first frame
@@ -26,7 +26,10 @@ const PAGE: usize = 50;
 /// is painted, a column a frame, so the board answers sooner: a keystroke in
 /// the search draws the cards in view, not six pages of them, and the first
 /// frame, the browser's costliest (its style, layout and paint start cold),
-/// holds no card below the window.
+/// holds no card below the window. Past the first frame, a column draws the
+/// cards of its page that can be within a window's height below the screen
+/// (its [`BoardCtx::reach`]), and the rest as the board is scrolled toward
+/// them.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct FirstFrame {
     /// CSS pixels from the board's first card to the bottom of the window, at most.
@@ -52,33 +55,33 @@ impl FirstFrame {
         }
     }
 
-    /// For this window (as if 1 200 px tall when its height is unknown).
+    /// For this window.
     fn here() -> Self {
-        let height = web_sys::window()
-            .and_then(|w| w.inner_height().ok())
-            .and_then(|h| h.as_f64())
-            .filter(|h| h.is_finite())
-            .unwrap_or(1200.0);
-        Self::for_height(height)
+        Self::for_height(window_height())
+    }
+
+    /// The room that reaches a window's `height` below the screen, the page
+    /// being scrolled `scroll_y` down: cards that far down are drawn before
+    /// they are scrolled to, since a card drawn as it arrives on screen
+    /// costs a frame of its own.
+    fn reaching(scroll_y: f64, height: f64) -> Self {
+        FirstFrame {
+            room: (scroll_y + 2.0 * height - Self::BOARD_TOP).max(0.0),
+        }
+    }
+
+    /// The least room that holds the card at `position` of any column,
+    /// whatever the cards above it hold.
+    fn holding(position: usize) -> Self {
+        FirstFrame {
+            room: position as f64 * (Self::SHORTEST_CARD + 3.0 * Self::LINE) + 1.0,
+        }
     }
 
     /// Cards of a column that can be on screen, whatever they hold.
     fn most(self) -> usize {
         // `as` saturates: NaN and negatives give 0.
-        ((self.room / Self::SHORTEST_CARD).ceil() as usize).clamp(3, PAGE)
-    }
-
-    /// How many of `cards`, the first of a column, can be within a window's
-    /// height below the screen: those further down are marked `later`, for
-    /// the browser to skip them until scrolled to. Chromium lays out and
-    /// paints such a card once it comes near the screen, in a frame of its
-    /// own: with the mark from the eighth card of a column on, at 1 400 × 900
-    /// (cards ~170 px apart, so ~1 600 px down), a move that shifted a card
-    /// across it drew two frames (move to paint 22 → 42 ms); from the tenth
-    /// or further, one.
-    fn near(self, cards: &[Card]) -> usize {
-        let window = self.room + Self::BOARD_TOP;
-        Self::fitting(cards, self.room + window)
+        ((self.room / Self::SHORTEST_CARD).ceil() as usize).max(3)
     }
 
     /// How many of `cards`, the first of a column, can be on screen: each
@@ -106,89 +109,6 @@ impl FirstFrame {
             .count();
         fitting.max(cards.len().min(3))
     }
-}
-
-/// The `later` marks of a column's cards (see [`FirstFrame::near`]), kept by
-/// the column, which changes a card's mark only when the card crosses the
-/// line. A move shifts every card below the moved one in two columns: bound
-/// each to its own position, ~100 cards re-checked their mark on every move
-/// (about 2 ms of the move to paint, see BENCHMARKS.md) to change one or two.
-#[derive(Clone, Copy)]
-struct LaterMarks {
-    shown: Memo<ShownCards>,
-    near: Memo<usize>,
-    /// The mark of each card drawn, by deal.
-    marks: StoredValue<FxHashMap<Id, RwSignal<bool>>>,
-}
-
-impl LaterMarks {
-    fn new(shown: Memo<ShownCards>, near: Memo<usize>) -> Self {
-        let this = LaterMarks {
-            shown,
-            near,
-            marks: StoredValue::new(FxHashMap::default()),
-        };
-        // Runs when the shown cards or the line change, before the frame;
-        // a card drawn after it takes its mark from its position then.
-        Effect::new(move |_| {
-            let near = near.get();
-            let changed = shown.with(|s| {
-                this.marks.with_value(|marks| {
-                    let marked = |id: Id| marks.get(&id).and_then(|m| m.try_get_untracked());
-                    changed_marks(&s.cards, near, marked)
-                        .into_iter()
-                        .filter_map(|(id, later)| marks.get(&id).map(|&m| (m, later)))
-                        .collect::<Vec<_>>()
-                })
-            });
-            for (mark, later) in changed {
-                mark.try_set(later);
-            }
-        });
-        this
-    }
-
-    /// The mark of a card being drawn, by its place among the shown cards.
-    fn for_card(self, id: Id) -> RwSignal<bool> {
-        let near = self.near.get_untracked();
-        let later = self
-            .shown
-            .with_untracked(|s| s.cards.iter().position(|c| c.id == id))
-            .is_some_and(|p| p >= near);
-        let mark = RwSignal::new(later);
-        self.marks.update_value(|marks| {
-            marks.insert(id, mark);
-        });
-        // A changed card may be drawn anew before the old one goes: the old
-        // one removes the mark only while it is still its own.
-        on_cleanup(move || {
-            self.marks.try_update_value(|marks| {
-                if marks.get(&id) == Some(&mark) {
-                    marks.remove(&id);
-                }
-            });
-        });
-        mark
-    }
-}
-
-/// The cards whose `later` mark (`marked`: `None` for a card not drawn yet)
-/// is not the one their position gives: the first `near` are not marked.
-fn changed_marks(
-    cards: &[Card],
-    near: usize,
-    marked: impl Fn(Id) -> Option<bool>,
-) -> Vec<(Id, bool)> {
-    cards
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let later = i >= near;
-            marked(c.id)
-                .is_some_and(|m| m != later)
-                .then_some((c.id, later))
-        })
-        .collect()
 }
 
 /// What a card shows.
@@ -669,7 +589,8 @@ struct ShownCards {
     sources: Vec<CardSource>,
     idle_days: Option<u32>,
     locale: Option<Locale>,
-    /// What cut the cards to the board's first frame, if anything did.
+    /// What cut the cards (the board's first frame, or the column's reach),
+    /// if anything did.
     first: Option<FirstFrame>,
     cards: Vec<Card>,
 }
@@ -788,6 +709,11 @@ struct BoardCtx {
     revealed: RwSignal<usize>,
     /// What a column shows before it is revealed.
     first: FirstFrame,
+    /// How far down a revealed column draws the cards of its page: a
+    /// window's height below the screen, grown as the board is scrolled (and
+    /// to a card moved by keyboard), so that a move or a keystroke lays out
+    /// and paints the cards that can come into view, not whole pages.
+    reach: RwSignal<FirstFrame>,
     /// Which run of `reveal_next` is current: a restart ends the one before.
     reveal_run: StoredValue<u32>,
 }
@@ -819,8 +745,15 @@ fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
             state.announce(tf!(i18n, board.moved, title = title, stage = place).to_string());
             if by_keyboard {
                 // The card is drawn anew in its new column; keep the focus on
-                // it. Let go of the old card first: removing the focused
-                // element makes the browser lay out the page on the spot.
+                // it, drawing the column down to it if it went further. Let go
+                // of the old card first: removing the focused element makes
+                // the browser lay out the page on the spot.
+                if let Some(position) = position_in_column(ctx, deal) {
+                    let holding = FirstFrame::holding(position);
+                    if holding.room > ctx.reach.get_untracked().room {
+                        ctx.reach.set(holding);
+                    }
+                }
                 blur_active();
                 focus_card_once_drawn(deal);
             }
@@ -830,6 +763,36 @@ fn move_deal(ctx: BoardCtx, deal: Id, target: Target, by_keyboard: bool) {
         }
         Err(e) => state.toasts.show(labels::apply_error(i18n, &e)),
     }
+}
+
+/// Where a deal is in its column, counted from the top, if it is in one.
+fn position_in_column(ctx: BoardCtx, deal: Id) -> Option<usize> {
+    ctx.index.with_untracked(|ix| {
+        ctx.model.with_untracked(|m| {
+            m.columns.iter().find_map(|c| {
+                c.entries
+                    .iter()
+                    .position(|&e| ix.entries.get(e).is_some_and(|e| e.id == deal))
+            })
+        })
+    })
+}
+
+/// The window's height in CSS pixels (1 200 when it is unknown).
+fn window_height() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .filter(|h| h.is_finite())
+        .unwrap_or(1200.0)
+}
+
+/// The reach of the window as it is scrolled now (see [`BoardCtx::reach`]).
+fn window_reach() -> FirstFrame {
+    let scroll_y = web_sys::window()
+        .and_then(|w| w.scroll_y().ok())
+        .unwrap_or(0.0);
+    FirstFrame::reaching(scroll_y, window_height())
 }
 
 /// Shows the first cards of each column only (see [`FirstFrame`]), and the rest
@@ -843,6 +806,7 @@ fn restart_reveal(ctx: BoardCtx) {
         return;
     };
     ctx.revealed.set(0);
+    ctx.reach.set(window_reach());
     reveal_next(ctx, run);
 }
 
@@ -942,10 +906,29 @@ pub fn Board() -> impl IntoView {
         lost_for: RwSignal::new(None),
         revealed: RwSignal::new(0),
         first: FirstFrame::here(),
+        reach: RwSignal::new(window_reach()),
         reveal_run: StoredValue::new(0),
     };
     provide_context(ctx);
     reveal_next(ctx, 0);
+    // Half a window at a time: a scroll does not redraw the columns at each
+    // step, and the cards drawn always reach at least half a window below
+    // the screen.
+    let grow_reach = move || {
+        let wanted = window_reach();
+        if wanted.room > ctx.reach.get_untracked().room {
+            let step = window_height() / 2.0;
+            ctx.reach.set(FirstFrame {
+                room: wanted.room + step,
+            });
+        }
+    };
+    let on_scroll = window_event_listener(ev::scroll, move |_| grow_reach());
+    let on_resize = window_event_listener(ev::resize, move |_| grow_reach());
+    on_cleanup(move || {
+        on_scroll.remove();
+        on_resize.remove();
+    });
     let new_deal = RwSignal::new(false);
 
     let pipelines = move || {
@@ -1080,11 +1063,8 @@ fn Column(stage: Stage) -> impl IntoView {
             .model
             .with(|m| m.columns.iter().position(|c| c.stage.id == stage_id));
         let revealed = position.is_some_and(|p| p < ctx.revealed.get());
-        let n = if revealed {
-            limit.get()
-        } else {
-            ctx.first.most()
-        };
+        let cut = if revealed { ctx.reach.get() } else { ctx.first };
+        let n = limit.get().min(cut.most());
         let now = state.now.get();
         let locale = i18n.get_locale();
         ctx.model.with(|m| {
@@ -1094,15 +1074,19 @@ fn Column(stage: Stage) -> impl IntoView {
                 state.workspace.with(|ws| {
                     let entries = visible.iter().filter_map(|&i| ix.entries.get(i));
                     let idle_days = col.and_then(|c| c.stage.idle_days);
-                    let first = (!revealed).then_some(ctx.first);
-                    shown_cards(previous, ws, entries, idle_days, now, locale, first)
+                    shown_cards(previous, ws, entries, idle_days, now, locale, Some(cut))
                 })
             })
         })
     });
-    let near = Memo::new(move |_| shown.with(|s| ctx.first.near(&s.cards)));
-    let marks = LaterMarks::new(shown, near);
     let cards = move || shown.with(|s| s.cards.clone());
+    // The cards of the page not drawn yet keep their room (about a card
+    // with a client and a task each), so the page is about as long as it
+    // will be and "Show more" stays below them.
+    let undrawn = move || {
+        let in_page = column.get().0.min(limit.get());
+        in_page.saturating_sub(shown.with(|s| s.cards.len()))
+    };
     let currency = move || state.workspace.with(|ws| ws.settings.currency.clone());
     let stats = move || {
         let (count, total, weighted, other) = column.get();
@@ -1150,9 +1134,16 @@ fn Column(stage: Stage) -> impl IntoView {
             </header>
             <ul class="cards" aria-label=name>
                 <For each=cards key=|card| card.clone() let(card)>
-                    <CardView card stage_id marks />
+                    <CardView card stage_id />
                 </For>
             </ul>
+            <Show when=move || { undrawn() > 0 }>
+                <div
+                    class="cards-rest"
+                    aria-hidden="true"
+                    style:height=move || format!("{}rem", undrawn() * 10)
+                ></div>
+            </Show>
             <Show when=move || { column.get().0 > limit.get() }>
                 <button class="link-button" on:click=move |_| limit.update(|l| *l += PAGE)>
                     {move || {
@@ -1177,12 +1168,7 @@ fn neighbours(model: &BoardModel, stage_id: Id) -> (Option<Id>, Option<Id>) {
 /// (the card is keyed by the locale too, so a switch redraws it): a board
 /// shows hundreds of cards, and each live binding costs time to create.
 #[component]
-fn CardView(
-    card: Card,
-    stage_id: Id,
-    /// The column's `later` marks, which this card's is one of.
-    marks: LaterMarks,
-) -> impl IntoView {
+fn CardView(card: Card, stage_id: Id) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let ctx = expect_context::<BoardCtx>();
@@ -1204,7 +1190,6 @@ fn CardView(
         }
     };
     let menu_open = move || ctx.open_menu.get() == Some(id);
-    let later = marks.for_card(id);
     let due = card.next_due.map(|due| {
         let when = format::date_time(due);
         let text = if card.overdue {
@@ -1238,11 +1223,7 @@ fn CardView(
         }
     };
     view! {
-        // Marked by the column, not matched by `:nth-child` in the style
-        // sheet: a card moved to the top of a column would make the browser
-        // restyle every card below it (~100 elements a move) instead of the
-        // one or two whose mark changes.
-        <li class="card-item" class:later=move || later.get()>
+        <li class="card-item">
             <article
                 class="card"
                 draggable="true"
@@ -1503,67 +1484,49 @@ mod tests {
         assert_eq!(FirstFrame::for_height(100.0).count(&full), 3);
         assert_eq!(window.count(&full[..2]), 2);
         assert_eq!(FirstFrame::for_height(f64::NAN).most(), 3);
-        assert_eq!(FirstFrame::for_height(20_000.0).most(), PAGE);
-        // Within a window's height of the screen, never skipped by the browser.
-        let tall = vec![card(false, false, false); 30];
-        assert_eq!(window.near(&tall), 17);
-        assert_eq!(window.near(&vec![card(true, true, true); 20]), 11);
         // A tall window draws more than the ten of a fixed count would.
+        let tall = vec![card(false, false, false); 30];
         assert_eq!(FirstFrame::for_height(2160.0).count(&tall), 20);
     }
 
-    /// Only the cards that crossed the line of the never-skipped ones change
-    /// their `later` mark; a card not drawn yet takes its own.
+    /// Past the first frame, a column draws what can be within a window's
+    /// height below the screen, more as the page is scrolled, and always a
+    /// card moved by keyboard.
     #[test]
-    fn only_cards_crossing_the_line_change_their_mark() {
-        let card = |n: u128| Card {
-            id: uuid::Uuid::from_u128(n),
-            title: format!("Deal {n}"),
-            client: None,
+    fn columns_draw_a_window_below_the_screen_and_a_moved_card() {
+        let card = |client: bool, due: bool, rank: bool| Card {
+            id: Id::nil(),
+            title: "A deal".into(),
+            client: client.then(|| "Acme".into()),
             value: Money {
                 minor: 100,
                 currency: "EUR".into(),
             },
             owner: "Anna".into(),
-            next_due: None,
+            next_due: due.then(|| Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap()),
             overdue: false,
-            rank: None,
+            rank: rank.then_some(Rank::A),
             idle_from: None,
             idle: false,
             maybe: false,
             locale: Locale::en,
         };
-        let mut cards: Vec<Card> = (1..=6).map(card).collect();
-        let marks = |cards: &[Card], near: usize| -> FxHashMap<Id, bool> {
-            cards
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id, i >= near))
-                .collect()
-        };
-        let drawn = marks(&cards, 3);
-        let changed = |cards: &[Card], near: usize, drawn: &FxHashMap<Id, bool>| {
-            changed_marks(cards, near, |id| drawn.get(&id).copied())
-        };
-        assert!(changed(&cards, 3, &drawn).is_empty(), "all in place");
-
-        // A deal moved in at the top: the third card goes below the line,
-        // the new one (not drawn yet) is left alone.
-        cards.insert(0, card(7));
-        assert_eq!(changed(&cards, 3, &drawn), vec![(cards[3].id, true)]);
-
-        // The top card moved out: the fourth comes above the line.
-        let mut cards: Vec<Card> = (1..=6).map(card).collect();
-        cards.remove(0);
-        assert_eq!(changed(&cards, 3, &drawn), vec![(cards[2].id, false)]);
-
-        // A lower line (taller window or shorter cards) unmarks the cards
-        // between the two.
-        let cards: Vec<Card> = (1..=6).map(card).collect();
-        let ids = |from: usize, to: usize| -> Vec<(Id, bool)> {
-            cards[from..to].iter().map(|c| (c.id, false)).collect()
-        };
-        assert_eq!(changed(&cards, 5, &drawn), ids(3, 5));
+        let plain = vec![card(false, false, false); 60];
+        let full = vec![card(true, true, true); 60];
+        // 1 400 × 900 at the top: 660 px on screen and 900 below.
+        let top = FirstFrame::reaching(0.0, 900.0);
+        assert_eq!(top.count(&plain), 17);
+        assert_eq!(top.count(&full), 11);
+        assert!(top.most() >= top.count(&plain), "made before the cut");
+        // Scrolled a window down: a window's worth more.
+        let down = FirstFrame::reaching(900.0, 900.0);
+        assert_eq!(down.count(&plain), 26);
+        // The room that holds a card at a position holds it whatever the
+        // cards above it show.
+        for position in [0, 1, 20, 49] {
+            assert!(FirstFrame::holding(position).count(&full) > position);
+            assert!(FirstFrame::holding(position).most() > position);
+        }
     }
 
     /// A column keeps its cards while nothing they show changed, and the

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "node:fs";
-import { addDeal, card, column, startWith, text } from "./helpers";
+import { addDeal, card, column, scrollUntilDrawn, startWith, text } from "./helpers";
 
 test("the first run offers the three presets and a demo, and the choice sets the columns", async ({ page }) => {
   await page.goto("./");
@@ -314,20 +314,50 @@ test("a long column shows 50 cards and the rest on request; search reaches them 
 
   const suspect = column(page, "Suspect");
   await expect(suspect).toContainText(`Deals: ${suspects} `);
-  await expect(suspect.getByRole("article")).toHaveCount(50);
+  // The page's cards below the window are drawn as the board is scrolled
+  // toward them.
+  const cards = suspect.getByRole("article");
+  expect(await cards.count()).toBeLessThan(50);
+  await scrollUntilDrawn(page, cards, 50);
   await suspect.getByRole("button", { name: `Show more (${suspects - 50} left)` }).click();
-  await expect(suspect.getByRole("article")).toHaveCount(suspects);
+  await scrollUntilDrawn(page, cards, suspects);
   await expect(suspect.getByRole("button", { name: /^Show more/ })).toHaveCount(0);
 
   // A reload starts from the first page again; the search looks past it.
   await page.reload();
-  await expect(suspect.getByRole("article")).toHaveCount(50);
+  await scrollUntilDrawn(page, cards, 50);
   await page.getByLabel("Search deals").fill("bulk lead 6");
   await expect(suspect.getByRole("article")).toHaveCount(2); // 6 and 60
   await expect(card(page, "Bulk lead 60")).toBeVisible();
 });
 
-test("a search draws the cards in view first and the rest of each page right after", async ({ page }) => {
+test("a card moved by keyboard far down a column is drawn there and keeps the focus", async ({ page }) => {
+  const workspace = JSON.parse(readFileSync("tests/e2e/fixtures/dashboard.json", "utf8")).workspace;
+  const template = workspace.deals.find((d: { outcome: string; stage_id: string }) => d.outcome === "open" && d.stage_id.endsWith("2"));
+  // Older than every other deal: they come first in the column.
+  for (let i = 25; i >= 1; i--) {
+    workspace.deals.unshift({ ...template, id: `10000000-0000-4000-8000-${String(i).padStart(12, "0")}`, title: `Old lead ${i}`, created_at: "2025-01-01T09:00:00Z" });
+  }
+  await page.addInitScript((ws) => {
+    if (!localStorage.getItem("pipeline-crm.workspace")) localStorage.setItem("pipeline-crm.workspace", JSON.stringify(ws));
+  }, workspace);
+  await page.goto("./");
+  const suspect = column(page, "Suspect");
+  await expect(suspect).toContainText("Deals: 46 ");
+  expect(await suspect.getByRole("article").count()).toBeLessThan(26);
+
+  // The first deal of the next column goes below the old leads.
+  const first = column(page, "Prospect").getByRole("article").first();
+  const title = (await first.getAttribute("aria-label")) ?? "";
+  await first.getByRole("link", { name: title, exact: true }).focus();
+  await page.keyboard.press("Shift+ArrowLeft");
+  const moved = suspect.getByRole("article", { name: title, exact: true });
+  await expect(moved.getByRole("link", { name: title, exact: true })).toBeFocused();
+  const above = await moved.evaluate((el) => [...el.closest("ul")!.children].indexOf(el.closest("li")!));
+  expect(above).toBeGreaterThanOrEqual(25);
+});
+
+test("a search draws the cards in view first and the rest of each page as the board is scrolled", async ({ page }) => {
   const workspace = JSON.parse(readFileSync("tests/e2e/fixtures/dashboard.json", "utf8")).workspace;
   const template = workspace.deals.find((d: { outcome: string; stage_id: string }) => d.outcome === "open" && d.stage_id.endsWith("2"));
   for (let i = 1; i <= 60; i++) {
@@ -338,14 +368,15 @@ test("a search draws the cards in view first and the rest of each page right aft
   }, workspace);
   await page.goto("./");
   const suspect = column(page, "Suspect");
-  await expect(suspect.getByRole("article")).toHaveCount(50);
+  const cards = suspect.getByRole("article");
+  await scrollUntilDrawn(page, cards, 50);
 
   // Typed key by key: each keystroke starts the drawing again, and the last
-  // one still ends with the whole first page of matches.
+  // one still ends with the whole first page of matches once scrolled to.
   const search = page.getByLabel("Search deals");
   await search.pressSequentially("bulk lead");
   await expect(suspect).toContainText("Deals: 60 ");
-  await expect(suspect.getByRole("article")).toHaveCount(50);
+  await scrollUntilDrawn(page, cards, 50);
   await expect(suspect.getByRole("button", { name: "Show more (10 left)" })).toBeVisible();
   await expect(card(page, "Bulk lead 50")).toBeVisible();
 
@@ -354,8 +385,8 @@ test("a search draws the cards in view first and the rest of each page right aft
   const someone = (await owner.locator("option").nth(1).textContent()) ?? "";
   await owner.selectOption({ label: someone });
   await owner.selectOption({ label: "Everyone" });
-  await expect(suspect.getByRole("article")).toHaveCount(50);
+  await scrollUntilDrawn(page, cards, 50);
 
   await search.fill("");
-  await expect(suspect.getByRole("article")).toHaveCount(50);
+  await scrollUntilDrawn(page, cards, 50);
 });

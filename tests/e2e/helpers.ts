@@ -23,6 +23,16 @@ export function column(page: Page, stage: string): Locator {
   return page.getByRole("region", { name: "Pipeline board" }).getByRole("region", { name: stage, exact: true });
 }
 
+/** Scrolls down with the mouse wheel, as a user would, until `cards` holds
+ * `count` cards: a column draws the cards of its page as the board is
+ * scrolled toward them. */
+export async function scrollUntilDrawn(page: Page, cards: Locator, count: number) {
+  await expect(async () => {
+    await page.mouse.wheel(0, 2000);
+    await expect(cards).toHaveCount(count, { timeout: 1000 });
+  }).toPass();
+}
+
 /** A deal's card, wherever it is on the board. */
 export function card(page: Page, title: string): Locator {
   return page.getByRole("article", { name: title, exact: true });
