@@ -1453,9 +1453,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_first_frame_draws_the_cards_a_window_can_show() {
-        let card = |client: bool, due: bool, rank: bool| Card {
+    /// A card with or without a client, a next task and a rank badge.
+    fn card(client: bool, due: bool, rank: bool) -> Card {
+        Card {
             id: Id::nil(),
             title: "A deal".into(),
             client: client.then(|| "Acme".into()),
@@ -1471,7 +1471,11 @@ mod tests {
             idle: false,
             maybe: false,
             locale: Locale::en,
-        };
+        }
+    }
+
+    #[test]
+    fn the_first_frame_draws_the_cards_a_window_can_show() {
         // 1 400 × 900: 660 px of room below the board's top.
         let window = FirstFrame::for_height(900.0);
         assert_eq!(window.most(), 7, "of the shortest cards");
@@ -1494,23 +1498,6 @@ mod tests {
     /// card moved by keyboard.
     #[test]
     fn columns_draw_a_window_below_the_screen_and_a_moved_card() {
-        let card = |client: bool, due: bool, rank: bool| Card {
-            id: Id::nil(),
-            title: "A deal".into(),
-            client: client.then(|| "Acme".into()),
-            value: Money {
-                minor: 100,
-                currency: "EUR".into(),
-            },
-            owner: "Anna".into(),
-            next_due: due.then(|| Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap()),
-            overdue: false,
-            rank: rank.then_some(Rank::A),
-            idle_from: None,
-            idle: false,
-            maybe: false,
-            locale: Locale::en,
-        };
         let plain = vec![card(false, false, false); 60];
         let full = vec![card(true, true, true); 60];
         // 1 400 × 900 at the top: 660 px on screen and 900 below.
