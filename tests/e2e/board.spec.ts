@@ -357,6 +357,30 @@ test("a card moved by keyboard far down a column is drawn there and keeps the fo
   expect(above).toBeGreaterThanOrEqual(25);
 });
 
+test("scrolled back up, the board lets go of the cards far below but not of the one with the focus", async ({ page }) => {
+  const workspace = JSON.parse(readFileSync("tests/e2e/fixtures/dashboard.json", "utf8")).workspace;
+  const template = workspace.deals.find((d: { outcome: string; stage_id: string }) => d.outcome === "open" && d.stage_id.endsWith("2"));
+  for (let i = 1; i <= 60; i++) {
+    workspace.deals.push({ ...template, id: `10000000-0000-4000-8000-${String(i).padStart(12, "0")}`, title: `Bulk lead ${i}` });
+  }
+  await page.addInitScript((ws) => {
+    if (!localStorage.getItem("pipeline-crm.workspace")) localStorage.setItem("pipeline-crm.workspace", JSON.stringify(ws));
+  }, workspace);
+  await page.goto("./");
+  const cards = column(page, "Suspect").getByRole("article");
+  await scrollUntilDrawn(page, cards, 50);
+  const focused = cards.nth(19);
+  const title = (await focused.getAttribute("aria-label")) ?? "";
+  const link = focused.getByRole("link", { name: title, exact: true });
+  await link.focus();
+
+  await page.mouse.wheel(0, -100_000);
+  await expect(async () => {
+    expect(await cards.count()).toBeLessThan(50);
+  }).toPass();
+  await expect(link).toBeFocused();
+});
+
 test("a search draws the cards in view first and the rest of each page as the board is scrolled", async ({ page }) => {
   const workspace = JSON.parse(readFileSync("tests/e2e/fixtures/dashboard.json", "utf8")).workspace;
   const template = workspace.deals.find((d: { outcome: string; stage_id: string }) => d.outcome === "open" && d.stage_id.endsWith("2"));
