@@ -376,6 +376,8 @@ pub struct Autosave {
     revision: StoredValue<Option<String>>,
     /// What each stored key holds, as far as we know (see [`Plan::fingerprints`]).
     stored: StoredValue<HashMap<String, u64>>,
+    /// A change was made since the last save that succeeded.
+    unsaved: StoredValue<bool>,
     /// The problem with the last save, if it failed.
     pub problem: RwSignal<Option<SaveProblem>>,
     /// Set when the app must not write (data from a newer version is open), with why.
@@ -393,6 +395,7 @@ impl Autosave {
             pending: StoredValue::new(None),
             revision: StoredValue::new(get(REVISION_KEY)),
             stored: StoredValue::new(stored),
+            unsaved: StoredValue::new(false),
             problem: RwSignal::new((!available()).then_some(SaveProblem::Unavailable)),
             read_only: RwSignal::new(None),
         };
@@ -419,6 +422,7 @@ impl Autosave {
         if !self.enabled.get_untracked() || self.read_only.get_untracked().is_some() {
             return;
         }
+        self.unsaved.set_value(true);
         if self.is_pending() {
             return;
         }
@@ -426,6 +430,12 @@ impl Autosave {
         let handle = set_timeout_with_handle(move || this.flush(), SAVE_BACKSTOP).ok();
         self.pending.set_value(handle);
         request_animation_frame(move || set_timeout(move || this.flush(), Duration::ZERO));
+    }
+
+    /// Whether a change the user made is not in storage: waiting to be
+    /// saved, or refused by it (full, unavailable, failing).
+    pub fn has_unsaved(&self) -> bool {
+        self.unsaved.get_value()
     }
 
     /// Whether a change waits to be saved.
@@ -463,6 +473,7 @@ impl Autosave {
             return;
         }
         let Some(storage) = storage() else {
+            self.unsaved.set_value(true);
             self.set_problem(Some(SaveProblem::Unavailable));
             return;
         };
@@ -511,6 +522,7 @@ impl Autosave {
                 match storage.set_item(REVISION_KEY, &revision) {
                     Ok(()) => {
                         self.revision.set_value(Some(revision));
+                        self.unsaved.set_value(false);
                         self.set_problem(None);
                     }
                     Err(e) => self.fail(&e),
@@ -556,6 +568,7 @@ impl Autosave {
     }
 
     fn fail(&self, e: &wasm_bindgen::JsValue) {
+        self.unsaved.set_value(true);
         let problem = if is_quota_error(e) {
             SaveProblem::QuotaExceeded
         } else {

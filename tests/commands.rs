@@ -685,14 +685,18 @@ fn removing_a_stage_with_deals_needs_a_target_and_moves_them_there() {
     assert_eq!(
         s.refuse(Command::RemoveStage {
             stage_id: first,
-            move_deals_to: None
+            move_deals_to: None,
+            reason: None,
+            note: String::new(),
         }),
         DomainError::StageHasDeals(2)
     );
     assert_eq!(
         s.refuse(Command::RemoveStage {
             stage_id: first,
-            move_deals_to: Some(first)
+            move_deals_to: Some(first),
+            reason: None,
+            note: String::new(),
         }),
         DomainError::InvalidMoveTarget
     );
@@ -700,6 +704,8 @@ fn removing_a_stage_with_deals_needs_a_target_and_moves_them_there() {
     s.apply(Command::RemoveStage {
         stage_id: first,
         move_deals_to: Some(second),
+        reason: None,
+        note: String::new(),
     });
     assert_eq!(s.pipeline().stages.len(), 5);
     for d in [a, b] {
@@ -711,6 +717,8 @@ fn removing_a_stage_with_deals_needs_a_target_and_moves_them_there() {
     s.apply(Command::RemoveStage {
         stage_id: empty,
         move_deals_to: None,
+        reason: None,
+        note: String::new(),
     });
     assert_eq!(s.pipeline().stages.len(), 4);
 }
@@ -723,6 +731,8 @@ fn a_pipeline_keeps_at_least_one_open_stage() {
         s.apply(Command::RemoveStage {
             stage_id: id,
             move_deals_to: None,
+            reason: None,
+            note: String::new(),
         });
     }
     // Conclusion (open) and Order (won) are left.
@@ -730,7 +740,9 @@ fn a_pipeline_keeps_at_least_one_open_stage() {
     assert_eq!(
         s.refuse(Command::RemoveStage {
             stage_id: last_open,
-            move_deals_to: None
+            move_deals_to: None,
+            reason: None,
+            note: String::new(),
         }),
         DomainError::OpenStageRequired
     );

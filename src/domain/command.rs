@@ -3,6 +3,8 @@ use std::fmt;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::limits::{too_long, TextField};
+use super::links::{safe_href, LinkKind};
 use super::model::*;
 use super::money::{is_currency_code, Money, MAX_MINOR};
 use super::sorting;
@@ -346,12 +348,19 @@ pub enum Command {
         /// Its new position, 0 first.
         to: usize,
     },
-    /// Remove a stage; its deals move to `move_deals_to` (required when it holds any).
+    /// Remove a stage; its deals move to `move_deals_to` (required when it
+    /// holds any). Open deals moved into a Won stage are won; into a Lost
+    /// stage, lost for `reason` (required then). Won and lost deals keep
+    /// their answer.
     RemoveStage {
         /// The stage.
         stage_id: Id,
         /// Where its deals go.
         move_deals_to: Option<Id>,
+        /// Why its open deals were lost, when they go into a Lost stage.
+        reason: Option<LostReasonKind>,
+        /// Free text for the reason, required for "Other".
+        note: String,
     },
     /// Add a pipeline (e.g. made from a preset) and show it.
     AddPipeline {
@@ -469,6 +478,14 @@ pub enum DomainError {
     SalespersonOwnsDeals(usize),
     /// The last salesperson cannot be removed: every deal needs an owner.
     LastSalesperson,
+    /// A text longer than its field holds.
+    TooLong(TextField),
+    /// A website that would not become an http or https link.
+    InvalidWebsite,
+    /// An e-mail address that would not become a `mailto:` link.
+    InvalidEmail,
+    /// Won deals cannot go into a Lost stage, nor lost deals into a Won one.
+    ClosedDealsTarget,
 }
 
 impl fmt::Display for DomainError {
@@ -515,6 +532,20 @@ impl fmt::Display for DomainError {
                 f,
                 "Every deal needs an owner: keep at least one salesperson."
             ),
+            TooLong(field) => write!(
+                f,
+                "The {field:?} is too long: at most {} characters.",
+                field.max_chars()
+            ),
+            InvalidWebsite => write!(
+                f,
+                "Enter a website such as example.com or https://example.com."
+            ),
+            InvalidEmail => write!(f, "Enter an e-mail address such as name@example.com."),
+            ClosedDealsTarget => write!(
+                f,
+                "Won deals cannot go into a Lost stage, nor lost deals into a Won stage."
+            ),
         }
     }
 }
@@ -524,10 +555,45 @@ impl std::error::Error for DomainError {}
 fn require_name(name: &str) -> Result<String, DomainError> {
     let name = name.trim();
     if name.is_empty() {
-        Err(DomainError::EmptyName)
-    } else {
-        Ok(name.to_string())
+        return Err(DomainError::EmptyName);
     }
+    check_text(TextField::Name, name)?;
+    Ok(name.to_string())
+}
+
+/// Refuses a text longer than its field holds (see [`super::limits`]).
+fn check_text(field: TextField, text: &str) -> Result<(), DomainError> {
+    if too_long(field, text.trim()) {
+        Err(DomainError::TooLong(field))
+    } else {
+        Ok(())
+    }
+}
+
+/// The client's fields, refused when one is too long or a website or
+/// e-mail address would not become a link; returns the trimmed name.
+fn check_client_input(input: &ClientInput) -> Result<String, DomainError> {
+    let name = require_name(&input.name)?;
+    use TextField::*;
+    for (field, text) in [
+        (Company, &input.company),
+        (Email, &input.email),
+        (Phone, &input.phone),
+        (Website, &input.website),
+        (Address, &input.address),
+        (Source, &input.source),
+        (DecisionMakers, &input.decision_makers),
+        (Notes, &input.notes),
+    ] {
+        check_text(field, text)?;
+    }
+    if !input.website.trim().is_empty() && safe_href(LinkKind::Web, &input.website).is_none() {
+        return Err(DomainError::InvalidWebsite);
+    }
+    if !input.email.trim().is_empty() && safe_href(LinkKind::Email, &input.email).is_none() {
+        return Err(DomainError::InvalidEmail);
+    }
+    Ok(name)
 }
 
 fn check_money(m: &Money) -> Result<(), DomainError> {
@@ -553,6 +619,21 @@ fn check_stage_input(input: &StageInput) -> Result<String, DomainError> {
     require_name(&input.name)
 }
 
+/// The reason recorded when a deal is lost: one from the list, with a note
+/// when it is "Other".
+fn lost_reason(reason: Option<LostReasonKind>, note: &str) -> Result<LostReason, DomainError> {
+    let kind = reason.ok_or(DomainError::LostReasonRequired)?;
+    let note = note.trim();
+    if kind == LostReasonKind::Other && note.is_empty() {
+        return Err(DomainError::LostNoteRequired);
+    }
+    check_text(TextField::LostNote, note)?;
+    Ok(LostReason {
+        kind,
+        note: note.to_string(),
+    })
+}
+
 fn has_open_stage(stages: &[Stage]) -> bool {
     stages.iter().any(|s| s.kind == StageKind::Open)
 }
@@ -570,7 +651,7 @@ impl Workspace {
             } => self.create_deal(id, stage_id, input, now),
             EditDeal { id, input } => self.edit_deal(id, input, now),
             DeleteDeal { id } => self.delete_deal(id, now),
-            RestoreDeal { deal, tasks } => self.restore_deal(*deal, tasks),
+            RestoreDeal { deal, tasks } => self.restore_deal(*deal, tasks, now),
             MoveDeal { id, stage_id } => self.move_deal(id, stage_id, now),
             CloseWon { id } => self.close_won(id, now),
             CloseLost { id, reason, note } => self.close_lost(id, reason, note, now),
@@ -593,7 +674,7 @@ impl Workspace {
                 Ok(())
             }
             CreateClient { id, input } => {
-                let name = require_name(&input.name)?;
+                let name = check_client_input(&input)?;
                 self.check_new_id(id)?;
                 self.clients.push(Client {
                     id,
@@ -614,7 +695,7 @@ impl Workspace {
                 Ok(())
             }
             EditClient { id, input } => {
-                let name = require_name(&input.name)?;
+                let name = check_client_input(&input)?;
                 let c = self.client_mut(id)?;
                 c.name = name;
                 c.company = input.company.trim().to_string();
@@ -656,6 +737,7 @@ impl Workspace {
                 Ok(())
             }
             CreateTask { id, deal_id, input } => {
+                check_text(TextField::TaskNote, &input.note)?;
                 self.deal(deal_id).ok_or(DomainError::DealNotFound)?;
                 self.check_new_id(id)?;
                 self.tasks.push(Task {
@@ -673,6 +755,7 @@ impl Workspace {
                 Ok(())
             }
             EditTask { id, input } => {
+                check_text(TextField::TaskNote, &input.note)?;
                 let t = self.task_mut(id)?;
                 t.kind = input.kind;
                 t.due = input.due;
@@ -685,6 +768,7 @@ impl Workspace {
                 outcome,
                 offer_promised,
             } => {
+                check_text(TextField::TaskOutcome, &outcome)?;
                 let t = self.task_mut(id)?;
                 if t.done_at.is_some() {
                     return Err(DomainError::TaskDone);
@@ -780,7 +864,9 @@ impl Workspace {
             RemoveStage {
                 stage_id,
                 move_deals_to,
-            } => self.remove_stage(stage_id, move_deals_to, now),
+                reason,
+                note,
+            } => self.remove_stage(stage_id, move_deals_to, reason, note, now),
             AddPipeline { pipeline } => {
                 let name = require_name(&pipeline.name)?;
                 self.check_new_id(pipeline.id)?;
@@ -942,6 +1028,11 @@ impl Workspace {
         if title.is_empty() {
             return Err(DomainError::EmptyTitle);
         }
+        check_text(TextField::Title, title)?;
+        check_text(TextField::Source, &input.source)?;
+        check_text(TextField::Competitors, &input.competitors)?;
+        check_text(TextField::Needs, &input.needs)?;
+        check_text(TextField::NextStep, &input.next_step)?;
         check_money(&input.value)?;
         if let Some(budget) = &input.budget {
             check_money(budget)?;
@@ -1053,7 +1144,12 @@ impl Workspace {
         Ok(())
     }
 
-    fn restore_deal(&mut self, deal: Deal, tasks: Vec<Task>) -> Result<(), DomainError> {
+    fn restore_deal(
+        &mut self,
+        deal: Deal,
+        tasks: Vec<Task>,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
         self.check_new_id(deal.id)?;
         for t in &tasks {
             self.check_new_id(t.id)?;
@@ -1069,6 +1165,14 @@ impl Workspace {
         let mut deal = deal;
         if deal.client_id.is_some_and(|c| self.client(c).is_none()) {
             deal.client_id = None;
+        }
+        // Its stage may have become a closing one while it was deleted.
+        if let Some(stage_id) = self.agreeing_stage(&deal) {
+            deal.stage_id = stage_id;
+            deal.stage_history.push(StageEntry {
+                stage_id,
+                entered_at: now,
+            });
         }
         let restored: Vec<Id> = std::iter::once(deal.id)
             .chain(tasks.iter().map(|t| t.id))
@@ -1131,10 +1235,18 @@ impl Workspace {
         if deal.outcome == Outcome::Won {
             return Err(DomainError::DealClosed);
         }
-        let won_stage = self
+        let won_stage = match self
             .pipeline(deal.pipeline_id)
             .and_then(|p| p.first_of_kind(StageKind::Won))
-            .map(|s| s.id);
+        {
+            Some(s) => Some(s.id),
+            // Without a Won stage the deal stays where it is, unless that
+            // is a Lost stage, which only lost deals are in.
+            None if self.stage_kind(deal.stage_id) == Some(StageKind::Lost) => {
+                Some(self.last_open_stage(deal)?)
+            }
+            None => None,
+        };
         let d = self.deal_mut(id)?;
         d.outcome = Outcome::Won;
         d.lost_reason = None;
@@ -1161,18 +1273,21 @@ impl Workspace {
         if deal.outcome == Outcome::Lost {
             return Err(DomainError::DealClosed);
         }
-        let kind = reason.ok_or(DomainError::LostReasonRequired)?;
-        let note = note.trim().to_string();
-        if kind == LostReasonKind::Other && note.is_empty() {
-            return Err(DomainError::LostNoteRequired);
-        }
-        let lost_stage = self
+        let reason = lost_reason(reason, &note)?;
+        let lost_stage = match self
             .pipeline(deal.pipeline_id)
             .and_then(|p| p.first_of_kind(StageKind::Lost))
-            .map(|s| s.id);
+        {
+            Some(s) => Some(s.id),
+            // As in `close_won`: a Won stage holds only won deals.
+            None if self.stage_kind(deal.stage_id) == Some(StageKind::Won) => {
+                Some(self.last_open_stage(deal)?)
+            }
+            None => None,
+        };
         let d = self.deal_mut(id)?;
         d.outcome = Outcome::Lost;
-        d.lost_reason = Some(LostReason { kind, note });
+        d.lost_reason = Some(reason);
         d.closed_at = Some(now);
         if let Some(stage_id) = lost_stage.filter(|s| *s != d.stage_id) {
             d.stage_id = stage_id;
@@ -1190,29 +1305,9 @@ impl Workspace {
         if !deal.outcome.is_closed() {
             return Err(DomainError::DealNotClosed);
         }
-        let pipeline = self
-            .pipeline(deal.pipeline_id)
-            .ok_or(DomainError::PipelineNotFound)?;
-        let is_open_stage = |s: Id| {
-            pipeline
-                .stage(s)
-                .is_some_and(|s| matches!(s.kind, StageKind::Open | StageKind::Parking))
-        };
-        // Back to the last open stage the deal was in, else the first one.
-        let target = if is_open_stage(deal.stage_id) {
-            None
-        } else {
-            let last_open = deal
-                .stage_history
-                .iter()
-                .rev()
-                .map(|e| e.stage_id)
-                .find(|s| is_open_stage(*s));
-            Some(
-                last_open
-                    .or_else(|| pipeline.first_of_kind(StageKind::Open).map(|s| s.id))
-                    .ok_or(DomainError::OpenStageRequired)?,
-            )
+        let target = match self.stage_kind(deal.stage_id) {
+            Some(StageKind::Open | StageKind::Parking) => None,
+            _ => Some(self.last_open_stage(deal)?),
         };
         let d = self.deal_mut(id)?;
         d.outcome = Outcome::Open;
@@ -1229,10 +1324,29 @@ impl Workspace {
         Ok(())
     }
 
+    /// The stages that the deals of `stage_id` can go to when it is
+    /// removed: the other stages of its pipeline, but for a Lost stage when
+    /// it holds won deals and a Won stage when it holds lost ones.
+    pub fn stage_removal_targets(&self, stage_id: Id) -> Vec<&Stage> {
+        let Some((pipeline, _)) = self.stage(stage_id) else {
+            return Vec::new();
+        };
+        let held = |outcome: Outcome| self.deals_in_stage(stage_id).any(|d| d.outcome == outcome);
+        let (won, lost) = (held(Outcome::Won), held(Outcome::Lost));
+        pipeline
+            .stages
+            .iter()
+            .filter(|s| s.id != stage_id)
+            .filter(|s| !(won && s.kind == StageKind::Lost || lost && s.kind == StageKind::Won))
+            .collect()
+    }
+
     fn remove_stage(
         &mut self,
         stage_id: Id,
         move_deals_to: Option<Id>,
+        reason: Option<LostReasonKind>,
+        note: String,
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         let (pipeline, _) = self.stage(stage_id).ok_or(DomainError::StageNotFound)?;
@@ -1259,26 +1373,41 @@ impl Workspace {
             }
         };
         if let Some((target_id, target_kind)) = target {
+            if !self
+                .stage_removal_targets(stage_id)
+                .iter()
+                .any(|s| s.id == target_id)
+            {
+                return Err(DomainError::ClosedDealsTarget);
+            }
+            // Open deals moved into a Lost stage are lost, all for one reason.
+            let open_held = self
+                .deals_in_stage(stage_id)
+                .any(|d| !d.outcome.is_closed());
+            let lost = match target_kind {
+                StageKind::Lost if open_held => Some(lost_reason(reason, &note)?),
+                _ => None,
+            };
             for d in self.deals.iter_mut().filter(|d| d.stage_id == stage_id) {
                 d.stage_id = target_id;
                 d.stage_history.push(StageEntry {
                     stage_id: target_id,
                     entered_at: now,
                 });
-                // The deal's answer follows the kind of the stage it lands in;
-                // a lost deal keeps its recorded reason.
-                match target_kind {
-                    StageKind::Won if d.outcome != Outcome::Won => {
-                        d.outcome = Outcome::Won;
-                        d.lost_reason = None;
-                        d.closed_at = Some(now);
+                // Moving there closes an open deal; a closed one keeps its answer.
+                if !d.outcome.is_closed() {
+                    match target_kind {
+                        StageKind::Won => {
+                            d.outcome = Outcome::Won;
+                            d.closed_at = Some(now);
+                        }
+                        StageKind::Lost => {
+                            d.outcome = Outcome::Lost;
+                            d.lost_reason = lost.clone();
+                            d.closed_at = Some(now);
+                        }
+                        _ => {}
                     }
-                    StageKind::Open | StageKind::Parking if d.outcome.is_closed() => {
-                        d.outcome = Outcome::Open;
-                        d.lost_reason = None;
-                        d.closed_at = None;
-                    }
-                    _ => {}
                 }
                 d.updated_at = now;
             }
@@ -1287,6 +1416,80 @@ impl Workspace {
         p.stages = remaining;
         p.updated_at = now;
         Ok(())
+    }
+
+    /// The kind of the stage with this id, in any pipeline.
+    fn stage_kind(&self, stage_id: Id) -> Option<StageKind> {
+        self.stage(stage_id).map(|(_, s)| s.kind)
+    }
+
+    /// The last open (or parking) stage the deal was in, else the first open
+    /// stage of its pipeline: where a deal goes back to on the board.
+    fn last_open_stage(&self, deal: &Deal) -> Result<Id, DomainError> {
+        let pipeline = self
+            .pipeline(deal.pipeline_id)
+            .ok_or(DomainError::PipelineNotFound)?;
+        let is_open_stage = |s: Id| {
+            pipeline
+                .stage(s)
+                .is_some_and(|s| matches!(s.kind, StageKind::Open | StageKind::Parking))
+        };
+        deal.stage_history
+            .iter()
+            .rev()
+            .map(|e| e.stage_id)
+            .find(|s| is_open_stage(*s))
+            .or_else(|| pipeline.first_of_kind(StageKind::Open).map(|s| s.id))
+            .ok_or(DomainError::OpenStageRequired)
+    }
+
+    /// Where `deal` must go for its stage to agree with its answer, or
+    /// `None` when it does: an open deal sits in a board column (it would
+    /// be shown nowhere else), a won deal outside Lost stages and a lost
+    /// deal outside Won stages. A deal whose stage is gone goes to its
+    /// pipeline's stage of its answer (Won, Lost) or back to an open one.
+    pub fn agreeing_stage(&self, deal: &Deal) -> Option<Id> {
+        let pipeline = self.pipeline(deal.pipeline_id)?;
+        let kind = pipeline.stage(deal.stage_id).map(|s| s.kind);
+        let agrees = kind.is_some_and(|kind| match deal.outcome {
+            Outcome::Open | Outcome::Maybe => kind.is_column(),
+            Outcome::Won => kind != StageKind::Lost,
+            Outcome::Lost => kind != StageKind::Won,
+        });
+        if agrees {
+            return None;
+        }
+        let own = match deal.outcome {
+            Outcome::Won => pipeline.first_of_kind(StageKind::Won),
+            Outcome::Lost => pipeline.first_of_kind(StageKind::Lost),
+            Outcome::Open | Outcome::Maybe => None,
+        };
+        own.map(|s| s.id)
+            .or_else(|| self.last_open_stage(deal).ok())
+    }
+
+    /// Puts every deal whose stage disagrees with its answer (see
+    /// [`Workspace::agreeing_stage`]) where it agrees, keeping its answer,
+    /// and returns how many moved. Data written before removing a stage
+    /// checked this can hold open deals in a Won or Lost stage, which no
+    /// screen shows; opening it brings them back.
+    pub fn heal(&mut self, now: DateTime<Utc>) -> usize {
+        let moves: Vec<(usize, Id)> = self
+            .deals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| self.agreeing_stage(d).map(|s| (i, s)))
+            .collect();
+        for &(i, stage_id) in &moves {
+            let d = &mut self.deals[i];
+            d.stage_id = stage_id;
+            d.stage_history.push(StageEntry {
+                stage_id,
+                entered_at: now,
+            });
+            d.updated_at = now;
+        }
+        moves.len()
     }
 
     fn bury(&mut self, id: Id, kind: RecordKind, now: DateTime<Utc>) {

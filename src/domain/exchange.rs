@@ -5,21 +5,38 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::de::DeserializeOwned;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::format::{read_workspace_text, FormatError};
+use super::limits::{too_long, TextField};
 use super::model::*;
 use super::money::{is_currency_code, Money, MAX_MINOR};
+use super::reading::unreadable;
+pub use super::reading::Unreadable;
 use super::sorting;
 
 /// Marks a file as this product's export.
 pub const APP_MARKER: &str = "pipeline-crm";
-/// Files larger than this are refused before reading them.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// The room a browser's localStorage gives one site, in characters (5 MiB
+/// of UTF-16 text in Chromium, Firefox and Safari).
+pub const STORAGE_QUOTA_CHARS: usize = 5 * 1024 * 1024;
+/// Files larger than this are refused before reading them, and the app
+/// writes no larger export (see [`export_fits`]): every file it exports
+/// imports back. It is just under the longest text a browser holds as one
+/// string (2^29 characters in Chromium), which both pass through. A quota
+/// full of realistic data, or of the most compact records the app stores,
+/// exports to well under it (tests/exchange.rs); only texts that pack
+/// several hundred times over (one note pasted into every record) come near.
+pub const MAX_FILE_BYTES: usize = 500 * 1024 * 1024;
+
+/// Whether an export of this many bytes can be imported back.
+pub fn export_fits(bytes: usize) -> bool {
+    bytes <= MAX_FILE_BYTES
+}
 /// Deeper nesting than this is refused before parsing (real files nest about 6 levels).
 pub const MAX_DEPTH: usize = 32;
 
@@ -62,6 +79,8 @@ pub enum RecordType {
     Settings,
     /// A pipeline (or one of its stages).
     Pipeline,
+    /// A stage of a pipeline, as what a deal refers to.
+    Stage,
     /// A deal.
     Deal,
     /// A client.
@@ -77,8 +96,8 @@ pub enum RecordType {
 /// Why a record was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProblemReason {
-    /// The record could not be read (a field missing or of the wrong type); the reader's words.
-    Unreadable(String),
+    /// A field is missing or does not hold what it should.
+    Unreadable(Unreadable),
     /// Another record has the same id.
     DuplicateId,
     /// It points to a record of this kind that is not in the file.
@@ -101,6 +120,11 @@ pub enum ProblemReason {
     LostReasonMismatch,
     /// An idle limit of zero days.
     IdleDaysOutOfRange,
+    /// A text longer than its field holds (see [`super::limits`]).
+    TooLong {
+        /// The most characters the field holds.
+        max: usize,
+    },
 }
 
 /// One thing wrong with one record of a file.
@@ -114,7 +138,7 @@ pub struct Problem {
     pub id: Option<Id>,
     /// Its title or name, when readable.
     pub label: Option<String>,
-    /// The field at fault.
+    /// The field at fault, with its place in the record (`value.minor`).
     pub field: String,
     /// What is wrong.
     pub reason: ProblemReason,
@@ -284,13 +308,15 @@ pub fn read_export(
             return Err(ImportError::Invalid(problems));
         }
     }
-    let (workspace, migrated) =
+    let (mut workspace, migrated) =
         read_workspace_text(inner.get(), now, owner, ids).map_err(|e| match e {
             FormatError::TooNew { found } => ImportError::TooNew { found },
             FormatError::NotJson(m) | FormatError::WrongShape(m) => ImportError::WrongShape(m),
         })?;
     // Step 4: validate every record.
     validate(&workspace).map_err(ImportError::Invalid)?;
+    // Exports of earlier builds can hold deals that no screen shows.
+    workspace.heal(now);
     Ok(ImportFile {
         workspace,
         migrated_from: migrated.then_some(version),
@@ -332,17 +358,6 @@ fn read_raw<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Option<T> {
     serde_json::from_str(raw.get()).ok()
 }
 
-/// Why a record's text does not read as `T`, without the place in that
-/// text (line 1 of a record the user never saw alone).
-fn unreadable_reason<T: DeserializeOwned>(raw: &RawValue) -> Option<String> {
-    let e = serde_json::from_str::<T>(raw.get()).err()?;
-    let message = e.to_string();
-    Some(match message.rsplit_once(" at line ") {
-        Some((reason, _)) => reason.to_string(),
-        None => message,
-    })
-}
-
 /// The id and the title (or name) of a record that does not read, when it
 /// has them: they name it in the problem shown to the user.
 fn id_and_label(raw: &RawValue) -> (Option<Id>, Option<String>) {
@@ -370,7 +385,7 @@ fn id_and_label(raw: &RawValue) -> (Option<Id>, Option<String>) {
 }
 
 /// A whole part of a workspace (its settings, or a list) that does not read.
-fn part_problem(record: RecordType, field: &str, reason: String) -> Problem {
+fn part_problem(record: RecordType, field: &str, reason: Unreadable) -> Problem {
     Problem {
         record,
         index: 0,
@@ -382,7 +397,7 @@ fn part_problem(record: RecordType, field: &str, reason: String) -> Problem {
 }
 
 /// Records of a current-format workspace that do not deserialize, each with
-/// the reader's reason.
+/// its field at fault and why.
 fn unreadable_records(ws: &RawValue) -> Vec<Problem> {
     fn check<T: DeserializeOwned>(
         list: Option<&RawValue>,
@@ -390,19 +405,23 @@ fn unreadable_records(ws: &RawValue) -> Vec<Problem> {
         record: RecordType,
         out: &mut Vec<Problem>,
     ) {
-        let Some(list) = list.and_then(read_raw::<Vec<&RawValue>>) else {
-            out.push(part_problem(record, key, "missing list".into()));
+        let Some(list) = list else {
+            out.push(part_problem(record, key, Unreadable::Missing));
+            return;
+        };
+        let Some(list) = read_raw::<Vec<&RawValue>>(list) else {
+            out.push(part_problem(record, key, Unreadable::NotList));
             return;
         };
         for (index, item) in list.into_iter().enumerate() {
-            if let Some(reason) = unreadable_reason::<T>(item) {
+            if let Some((field, reason)) = unreadable::<T>(item.get()) {
                 let (id, label) = id_and_label(item);
                 out.push(Problem {
                     record,
                     index,
                     id,
                     label,
-                    field: key.to_string(),
+                    field,
                     reason: ProblemReason::Unreadable(reason),
                 });
             }
@@ -413,12 +432,21 @@ fn unreadable_records(ws: &RawValue) -> Vec<Problem> {
         out.push(part_problem(
             RecordType::Settings,
             "workspace",
-            "not a workspace".into(),
+            Unreadable::NotRecord,
         ));
         return out;
     };
-    if let Some(reason) = lists.settings.and_then(unreadable_reason::<Settings>) {
-        out.push(part_problem(RecordType::Settings, "settings", reason));
+    match lists.settings {
+        None => out.push(part_problem(
+            RecordType::Settings,
+            "settings",
+            Unreadable::Missing,
+        )),
+        Some(raw) => {
+            if let Some((field, reason)) = unreadable::<Settings>(raw.get()) {
+                out.push(part_problem(RecordType::Settings, &field, reason));
+            }
+        }
     }
     check::<Pipeline>(lists.pipelines, "pipelines", RecordType::Pipeline, &mut out);
     check::<Deal>(lists.deals, "deals", RecordType::Deal, &mut out);
@@ -486,6 +514,30 @@ impl Checker {
             self.add(record, index, Some(id), Some(label), field, reason);
         }
     }
+
+    /// Each named text of a record against its field's limit.
+    fn texts(
+        &mut self,
+        record: RecordType,
+        index: usize,
+        id: Id,
+        label: &str,
+        texts: &[(TextField, &str, &str)],
+    ) {
+        for &(field, name, text) in texts {
+            if too_long(field, text) {
+                let max = field.max_chars();
+                self.add(
+                    record,
+                    index,
+                    Some(id),
+                    Some(label),
+                    name,
+                    ProblemReason::TooLong { max },
+                );
+            }
+        }
+    }
 }
 
 /// Checks every record: unique ids, references that exist, amounts, codes,
@@ -518,9 +570,24 @@ pub fn validate(ws: &Workspace) -> Result<(), Vec<Problem>> {
                 NoOpenStage,
             );
         }
-        for s in &p.stages {
+        c.texts(
+            R::Pipeline,
+            i,
+            p.id,
+            &p.name,
+            &[(TextField::Name, "name", &p.name)],
+        );
+        for (k, s) in p.stages.iter().enumerate() {
             unique(&mut c, R::Pipeline, i, s.id, &s.name);
             stages.insert(s.id, p.id);
+            let name_field = format!("stages[{k}].name");
+            c.texts(
+                R::Pipeline,
+                i,
+                p.id,
+                &p.name,
+                &[(TextField::Name, &name_field, &s.name)],
+            );
             let field = format!("stages[{}]", s.name);
             if s.name.trim().is_empty() {
                 c.add(R::Pipeline, i, Some(p.id), Some(&p.name), &field, EmptyText);
@@ -598,12 +665,40 @@ pub fn validate(ws: &Workspace) -> Result<(), Vec<Problem>> {
     }
     for (i, s) in ws.salespeople.iter().enumerate() {
         unique(&mut c, R::Salesperson, i, s.id, &s.name);
+        c.texts(
+            R::Salesperson,
+            i,
+            s.id,
+            &s.name,
+            &[(TextField::Name, "name", &s.name)],
+        );
         if s.name.trim().is_empty() {
             c.add(R::Salesperson, i, Some(s.id), None, "name", EmptyText);
         }
     }
     for (i, x) in ws.clients.iter().enumerate() {
         unique(&mut c, R::Client, i, x.id, &x.name);
+        c.texts(
+            R::Client,
+            i,
+            x.id,
+            &x.name,
+            &[
+                (TextField::Name, "name", &x.name),
+                (TextField::Company, "company", &x.company),
+                (TextField::Email, "email", &x.email),
+                (TextField::Phone, "phone", &x.phone),
+                (TextField::Website, "website", &x.website),
+                (TextField::Address, "address", &x.address),
+                (TextField::Source, "source", &x.source),
+                (
+                    TextField::DecisionMakers,
+                    "decision_makers",
+                    &x.decision_makers,
+                ),
+                (TextField::Notes, "notes", &x.notes),
+            ],
+        );
         if x.name.trim().is_empty() {
             c.add(R::Client, i, Some(x.id), None, "name", EmptyText);
         }
@@ -625,6 +720,21 @@ pub fn validate(ws: &Workspace) -> Result<(), Vec<Problem>> {
     for (i, d) in ws.deals.iter().enumerate() {
         let label = d.title.as_str();
         unique(&mut c, R::Deal, i, d.id, label);
+        let lost_note = d.lost_reason.as_ref().map_or("", |r| r.note.as_str());
+        c.texts(
+            R::Deal,
+            i,
+            d.id,
+            label,
+            &[
+                (TextField::Title, "title", &d.title),
+                (TextField::Source, "source", &d.source),
+                (TextField::Competitors, "competitors", &d.competitors),
+                (TextField::Needs, "needs", &d.needs),
+                (TextField::NextStep, "next_step", &d.next_step),
+                (TextField::LostNote, "lost_reason.note", lost_note),
+            ],
+        );
         if label.trim().is_empty() {
             c.add(R::Deal, i, Some(d.id), None, "title", EmptyText);
         }
@@ -649,7 +759,7 @@ pub fn validate(ws: &Workspace) -> Result<(), Vec<Problem>> {
                 Some(d.id),
                 Some(label),
                 "stage_id",
-                MissingReference(R::Pipeline),
+                MissingReference(R::Stage),
             );
         }
         if !people.contains(&d.owner_id) {
@@ -672,6 +782,21 @@ pub fn validate(ws: &Workspace) -> Result<(), Vec<Problem>> {
                 MissingReference(R::Client),
             );
         }
+        for (field, date) in [
+            ("expected_close", d.expected_close),
+            ("decision_date", d.decision_date),
+        ] {
+            if date.is_some_and(|date| !(1..=9999).contains(&date.year())) {
+                c.add(
+                    R::Deal,
+                    i,
+                    Some(d.id),
+                    Some(label),
+                    field,
+                    Unreadable(super::reading::Unreadable::DateOutOfRange),
+                );
+            }
+        }
         if (d.outcome == Outcome::Lost) != d.lost_reason.is_some() {
             c.add(
                 R::Deal,
@@ -685,6 +810,16 @@ pub fn validate(ws: &Workspace) -> Result<(), Vec<Problem>> {
     }
     for (i, t) in ws.tasks.iter().enumerate() {
         unique(&mut c, R::Task, i, t.id, &t.note);
+        c.texts(
+            R::Task,
+            i,
+            t.id,
+            &t.note,
+            &[
+                (TextField::TaskNote, "note", &t.note),
+                (TextField::TaskOutcome, "outcome", &t.outcome),
+            ],
+        );
         if !deals.contains(&t.deal_id) {
             c.add(
                 R::Task,
@@ -805,8 +940,9 @@ fn merge_list<T: Record>(
 /// record by record: records are matched by id, the newer `updated_at` wins,
 /// and a deletion on either side wins over changes made before it. The
 /// result is repaired so that every reference holds (a deal whose stage is
-/// gone goes to its pipeline's first open stage; a missing owner or client
-/// is replaced or cleared).
+/// gone keeps its answer and goes to a stage that shows it, see
+/// [`Workspace::agreeing_stage`]; a missing owner or client is replaced or
+/// cleared).
 pub fn merge(ours: &Workspace, theirs: &Workspace) -> (Workspace, MergeReport) {
     let mut report = MergeReport::default();
     let mut deleted: HashMap<Id, DateTime<Utc>> = HashMap::new();
@@ -857,25 +993,20 @@ fn repair(ws: &mut Workspace) {
     let first_owner = ws.salespeople.first().map(|s| s.id);
     let clients: HashSet<Id> = ws.clients.iter().map(|c| c.id).collect();
     let people: HashSet<Id> = ws.salespeople.iter().map(|s| s.id).collect();
-    let pipelines = ws.pipelines.clone();
-    ws.deals
-        .retain(|d| pipelines.iter().any(|p| p.id == d.pipeline_id));
+    let pipelines: HashSet<Id> = ws.pipelines.iter().map(|p| p.id).collect();
+    ws.deals.retain(|d| pipelines.contains(&d.pipeline_id));
+    // A deal whose stage is gone, or whose stage now means another answer,
+    // keeps its answer and goes where that answer is shown.
+    let moves: Vec<(usize, Id)> = ws
+        .deals
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| ws.agreeing_stage(d).map(|s| (i, s)))
+        .collect();
+    for (i, stage_id) in moves {
+        ws.deals[i].stage_id = stage_id;
+    }
     for d in &mut ws.deals {
-        let Some(p) = pipelines.iter().find(|p| p.id == d.pipeline_id) else {
-            continue;
-        };
-        if p.stage(d.stage_id).is_none() {
-            if let Some(s) = p.first_of_kind(StageKind::Open) {
-                d.stage_id = s.id;
-                d.outcome = if d.outcome == Outcome::Maybe {
-                    Outcome::Maybe
-                } else {
-                    Outcome::Open
-                };
-                d.lost_reason = None;
-                d.closed_at = None;
-            }
-        }
         if !people.contains(&d.owner_id) {
             if let Some(o) = first_owner {
                 d.owner_id = o;

@@ -222,12 +222,24 @@ fn NewClientDialog(open: RwSignal<bool>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let close = Callback::new(move |_| {
+    // As the new-deal dialog: Escape keeps what was typed, Cancel empties it.
+    let close = Callback::new(move |_| open.set(false));
+    let discard = Callback::new(move |_| {
         open.set(false);
         for s in [name, company, email, phone] {
             s.set(String::new());
         }
         error.set(None);
+    });
+    state.drafts.register(move || {
+        let typed = [name, company, email, phone]
+            .iter()
+            .any(|s| s.with_untracked(|t| !t.trim().is_empty()));
+        if typed {
+            Err(tf!(i18n, nav.draft_new_client, name = name.get_untracked()))
+        } else {
+            Ok(())
+        }
     });
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
@@ -241,7 +253,7 @@ fn NewClientDialog(open: RwSignal<bool>) -> impl IntoView {
         };
         match state.apply(Command::CreateClient { id, input }) {
             Ok(()) => {
-                close.run(());
+                discard.run(());
                 state.navigate(Route::Client(id));
             }
             Err(e) => error.set(Some(labels::apply_error(i18n, &e))),
@@ -257,7 +269,7 @@ fn NewClientDialog(open: RwSignal<bool>) -> impl IntoView {
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <div class="dialog-buttons">
                     <button type="submit" class="primary">{t!(i18n, client.create)}</button>
-                    <button type="button" on:click=move |_| close.run(())>{t!(i18n, common.cancel)}</button>
+                    <button type="button" on:click=move |_| discard.run(())>{t!(i18n, common.cancel)}</button>
                 </div>
             </form>
         </Modal>
@@ -548,18 +560,22 @@ fn ClientForm(id: Id) -> impl IntoView {
         fill(&read().rebased(was, now));
         true
     });
-    let submit = move |ev: ev::SubmitEvent| {
-        ev.prevent_default();
-        changed_elsewhere.set(false);
-        // A client deleted meanwhile has no current fields: the command says so.
-        let input = match untrack(current) {
-            Some(now) => read().rebased(&base.get_value(), &now),
-            None => read(),
+    // As the deal form: saves the fields that differ from the client; the
+    // message when they cannot be saved.
+    let save = move || -> Result<(), String> {
+        let Some(now) = untrack(current) else {
+            return Ok(());
         };
+        let input = read().rebased(&base.get_value(), &now);
+        if input == now {
+            error.set(None);
+            return Ok(());
+        }
         match state.apply(Command::EditClient { id, input }) {
             Ok(()) => {
                 error.set(None);
                 saved.set(true);
+                changed_elsewhere.set(false);
                 if let Some(stored) = state
                     .workspace
                     .with_untracked(|ws| ws.client(id).map(ClientInput::from_client))
@@ -567,15 +583,31 @@ fn ClientForm(id: Id) -> impl IntoView {
                     fill(&stored);
                     base.set_value(stored);
                 }
+                Ok(())
             }
             Err(e) => {
+                let message = labels::apply_error(i18n, &e);
                 saved.set(false);
-                error.set(Some(labels::apply_error(i18n, &e)));
+                error.set(Some(message.clone()));
+                Err(message)
             }
         }
     };
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let _ = save();
+    };
+    let on_change = move |_| {
+        let _ = save();
+    };
+    state.drafts.register(move || {
+        save().map_err(|message| {
+            let name = base.with_value(|b| b.name.clone());
+            format!("“{name}”: {message}")
+        })
+    });
     view! {
-        <form class="deal-form" on:submit=submit aria-labelledby="client-details-title" novalidate>
+        <form class="deal-form" on:submit=submit on:change=on_change aria-labelledby="client-details-title" novalidate>
             <h3 id="client-details-title">{t!(i18n, client.details)}</h3>
             <div class="form-row">
                 <label>{t!(i18n, client.name)} <input type="text" bind:value=name /></label>

@@ -10,9 +10,9 @@ use super::i18n::*;
 use super::widgets::Modal;
 use super::{now, use_app, AppState, Route};
 use crate::domain::exchange::{
-    clients_csv, deals_csv, export_file_name, export_json, import, merge, read_export, tasks_csv,
-    ImportError, ImportFile, ImportMode, MergeReport, Problem, ProblemReason, RecordType,
-    MAX_FILE_BYTES,
+    clients_csv, deals_csv, export_file_name, export_fits, export_json, import, merge, read_export,
+    tasks_csv, ImportError, ImportFile, ImportMode, MergeReport, Problem, ProblemReason,
+    RecordType, Unreadable, MAX_FILE_BYTES,
 };
 use crate::domain::format::FormatError;
 use crate::storage::{self, KeptCopy};
@@ -46,6 +46,7 @@ fn record_name(i18n: I18n, r: RecordType) -> String {
     match r {
         RecordType::Settings => t_string!(i18n, data.record_settings),
         RecordType::Pipeline => t_string!(i18n, data.record_pipeline),
+        RecordType::Stage => t_string!(i18n, data.record_stage),
         RecordType::Deal => t_string!(i18n, data.record_deal),
         RecordType::Client => t_string!(i18n, data.record_client),
         RecordType::Task => t_string!(i18n, data.record_task),
@@ -55,17 +56,49 @@ fn record_name(i18n: I18n, r: RecordType) -> String {
     .to_string()
 }
 
+/// What is wrong with a field that does not read.
+fn unreadable_text(i18n: I18n, why: &Unreadable) -> String {
+    match why {
+        Unreadable::Missing => t_string!(i18n, data.why_missing_field).to_string(),
+        Unreadable::NotText => t_string!(i18n, data.why_not_text).to_string(),
+        Unreadable::NotWholeNumber => t_string!(i18n, data.why_not_whole).to_string(),
+        Unreadable::NotInRange { min, max } => {
+            tf!(i18n, data.why_not_in_range, min = min, max = max)
+        }
+        Unreadable::NotAmount => t_string!(i18n, data.why_not_amount).to_string(),
+        Unreadable::NotYesNo => t_string!(i18n, data.why_not_yes_no).to_string(),
+        Unreadable::NotId => t_string!(i18n, data.why_not_id).to_string(),
+        Unreadable::NotDateTime => t_string!(i18n, data.why_not_date_time).to_string(),
+        Unreadable::NotDate => t_string!(i18n, data.why_not_date).to_string(),
+        Unreadable::DateOutOfRange => t_string!(i18n, data.why_date_range).to_string(),
+        Unreadable::NotOneOf { found, allowed } => tf!(
+            i18n,
+            data.why_not_one_of,
+            found = found,
+            allowed = allowed.join(", ")
+        ),
+        Unreadable::NotList => t_string!(i18n, data.why_not_list).to_string(),
+        Unreadable::NotRecord => t_string!(i18n, data.why_not_record).to_string(),
+        Unreadable::Other(detail) => tf!(i18n, data.why_unreadable, detail = detail),
+    }
+}
+
 /// One problem of a refused file, as a sentence: which record, which field, why.
 fn problem_text(i18n: I18n, p: &Problem) -> String {
     let mut record = format!("{} #{}", record_name(i18n, p.record), p.index + 1);
     if let Some(label) = p.label.as_ref().filter(|l| !l.is_empty()) {
-        record.push_str(&format!(" “{label}”"));
+        // A title too long to show is named by its start.
+        let mut short: String = label.chars().take(60).collect();
+        if short.len() < label.len() {
+            short.push('…');
+        }
+        record.push_str(&format!(" “{short}”"));
     }
     if let Some(id) = p.id {
         record.push_str(&format!(" ({id})"));
     }
     let why = match &p.reason {
-        ProblemReason::Unreadable(detail) => tf!(i18n, data.why_unreadable, detail = detail),
+        ProblemReason::Unreadable(why) => unreadable_text(i18n, why),
         ProblemReason::DuplicateId => t_string!(i18n, data.why_duplicate).to_string(),
         ProblemReason::MissingReference(to) => {
             tf!(i18n, data.why_missing, record = record_name(i18n, *to))
@@ -79,6 +112,7 @@ fn problem_text(i18n: I18n, p: &Problem) -> String {
         ProblemReason::NoOpenStage => t_string!(i18n, error.open_stage_required).to_string(),
         ProblemReason::LostReasonMismatch => t_string!(i18n, data.why_lost_reason).to_string(),
         ProblemReason::IdleDaysOutOfRange => t_string!(i18n, error.idle_days).to_string(),
+        ProblemReason::TooLong { max } => tf!(i18n, data.why_too_long, max = max),
     };
     tf!(
         i18n,
@@ -301,9 +335,20 @@ pub fn ImportPanel() -> impl IntoView {
     }
 }
 
-fn export_everything(state: AppState) {
+/// Downloads everything as one JSON file.
+pub fn export_everything(state: AppState) {
     let at = now();
     let json = state.workspace.with_untracked(|ws| export_json(ws, at));
+    if !export_fits(json.len()) {
+        let i18n = state.i18n;
+        state.toasts.show(tf!(
+            i18n,
+            data.export_too_large,
+            size = json.len() / (1024 * 1024),
+            limit = MAX_FILE_BYTES / (1024 * 1024)
+        ));
+        return;
+    }
     download(
         &export_file_name(at, "export", "json"),
         &json,

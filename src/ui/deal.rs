@@ -560,26 +560,24 @@ fn DealForm(id: Id) -> impl IntoView {
         Err(_) => false,
     });
 
-    let on_submit = move |ev: ev::SubmitEvent| {
-        ev.prevent_default();
-        saved.set(false);
-        changed_elsewhere.set(false);
-        let mine = match read() {
-            Ok(input) => input,
-            Err(message) => {
-                error.set(Some(message));
-                return;
-            }
+    // Saves the fields that differ from the deal (nothing when none does);
+    // the message when they cannot be saved, which the form shows too.
+    let save = move || -> Result<(), String> {
+        let mine = read().inspect_err(|message| error.set(Some(message.clone())))?;
+        // A deal deleted meanwhile takes its page, and this form, with it.
+        let Some(now) = untrack(current) else {
+            return Ok(());
         };
-        // A deal deleted meanwhile has no current fields: the command says so.
-        let input = match untrack(current) {
-            Some(now) => mine.rebased(&base.get_value(), &now),
-            None => mine,
-        };
+        let input = mine.rebased(&base.get_value(), &now);
+        if input == now {
+            error.set(None);
+            return Ok(());
+        }
         match state.apply(Command::EditDeal { id, input }) {
             Ok(()) => {
                 error.set(None);
                 saved.set(true);
+                changed_elsewhere.set(false);
                 if let Some(stored) = state
                     .workspace
                     .with_untracked(|ws| ws.deal(id).map(DealInput::from_deal))
@@ -587,10 +585,31 @@ fn DealForm(id: Id) -> impl IntoView {
                     fill(&stored);
                     base.set_value(stored);
                 }
+                Ok(())
             }
-            Err(e) => error.set(Some(labels::apply_error(i18n, &e))),
+            Err(e) => {
+                let message = labels::apply_error(i18n, &e);
+                saved.set(false);
+                error.set(Some(message.clone()));
+                Err(message)
+            }
         }
     };
+    // A field is saved when it loses focus with a new value (its `change`
+    // event), on Enter, and before the page is left.
+    let on_submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let _ = save();
+    };
+    let on_change = move |_| {
+        let _ = save();
+    };
+    state.drafts.register(move || {
+        save().map_err(|message| {
+            let title = base.with_value(|b| b.title.clone());
+            format!("“{title}”: {message}")
+        })
+    });
     let clients = move || client_options(state);
     let salespeople = move || salesperson_options(state);
     let sources = move || {
@@ -609,7 +628,7 @@ fn DealForm(id: Id) -> impl IntoView {
     };
 
     view! {
-        <form class="deal-form" on:submit=on_submit aria-labelledby="deal-details-title" novalidate>
+        <form class="deal-form" on:submit=on_submit on:change=on_change aria-labelledby="deal-details-title" novalidate>
             <h3 id="deal-details-title">{t!(i18n, deal.details)}</h3>
             <label>
                 {t!(i18n, deal.title)}
@@ -726,6 +745,14 @@ fn Tasks(id: Id) -> impl IntoView {
     let due = RwSignal::new(format::datetime_input(super::now() + Duration::days(1)));
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    state.drafts.register(move || {
+        let typed = note.get_untracked();
+        if typed.trim().is_empty() {
+            Ok(())
+        } else {
+            Err(tf!(i18n, nav.draft_new_task, note = typed))
+        }
+    });
     let on_add = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         let Some(due_at) = format::parse_datetime_input(&due.get_untracked()) else {
@@ -986,6 +1013,33 @@ fn Timeline(id: Id) -> impl IntoView {
     }
 }
 
+/// The reason and note a lost deal records.
+#[component]
+pub fn LostReasonFields(
+    /// The chosen reason's value (see [`labels::lost_reason_value`]).
+    reason: RwSignal<String>,
+    /// The note.
+    note: RwSignal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label>
+            {t!(i18n, lost.reason)}
+            <select prop:value=move || reason.get() on:change=move |ev| reason.set(event_target_value(&ev))>
+                <option value="">{t!(i18n, lost.choose)}</option>
+                {LostReasonKind::ALL
+                    .into_iter()
+                    .map(|k| view! { <option value=labels::lost_reason_value(k)>{move || labels::lost_reason(i18n, k)}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+        <label>
+            {t!(i18n, lost.note)}
+            <textarea rows="3" bind:value=note></textarea>
+        </label>
+    }
+}
+
 /// Close a deal as lost: it will not finish without a reason.
 #[component]
 pub fn LostDialog(
@@ -1032,20 +1086,7 @@ pub fn LostDialog(
     view! {
         <Modal open=Signal::derive(move || deal.get().is_some()) on_close=close title>
             <form class="lost-form" on:submit=on_submit novalidate>
-                <label>
-                    {t!(i18n, lost.reason)}
-                    <select prop:value=move || reason.get() on:change=move |ev| reason.set(event_target_value(&ev))>
-                        <option value="">{t!(i18n, lost.choose)}</option>
-                        {LostReasonKind::ALL
-                            .into_iter()
-                            .map(|k| view! { <option value=labels::lost_reason_value(k)>{move || labels::lost_reason(i18n, k)}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    {t!(i18n, lost.note)}
-                    <textarea rows="3" bind:value=note></textarea>
-                </label>
+                <LostReasonFields reason note />
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <div class="dialog-buttons">
                     <button type="submit" class="danger">{t!(i18n, lost.confirm)}</button>
@@ -1074,11 +1115,22 @@ pub fn NewDealDialog(
     let owner = RwSignal::new(String::new());
     let stage = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let close = Callback::new(move |_| {
+    // Escape and × put the dialog away with what was typed, for the next
+    // "New deal"; Cancel and adding the deal empty it.
+    let close = Callback::new(move |_| open.set(false));
+    let discard = Callback::new(move |_| {
         open.set(false);
         title.set(String::new());
         value.set(String::new());
         error.set(None);
+    });
+    state.drafts.register(move || {
+        let typed = title.get_untracked();
+        if typed.trim().is_empty() && value.with_untracked(|v| v.trim().is_empty()) {
+            Ok(())
+        } else {
+            Err(tf!(i18n, nav.draft_new_deal, title = typed))
+        }
     });
     let on_submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
@@ -1117,7 +1169,7 @@ pub fn NewDealDialog(
         match state.apply(command) {
             Ok(()) => {
                 let name = title.get_untracked();
-                close.run(());
+                discard.run(());
                 state.announce(tf!(i18n, board.added, title = name).to_string());
             }
             Err(e) => error.set(Some(labels::apply_error(i18n, &e))),
@@ -1177,7 +1229,7 @@ pub fn NewDealDialog(
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <div class="dialog-buttons">
                     <button type="submit" class="primary">{t!(i18n, board.add_deal)}</button>
-                    <button type="button" on:click=move |_| close.run(())>{t!(i18n, common.cancel)}</button>
+                    <button type="button" on:click=move |_| discard.run(())>{t!(i18n, common.cancel)}</button>
                 </div>
             </form>
         </Modal>

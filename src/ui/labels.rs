@@ -2,6 +2,7 @@
 
 use super::i18n::*;
 use super::ApplyError;
+use crate::domain::limits::TextField;
 use crate::domain::{
     AmountError, DomainError, LostReasonKind, Outcome, StageKind, StagePreset, TaskKind,
 };
@@ -222,5 +223,38 @@ pub fn domain_error(i18n: I18n, e: &DomainError) -> String {
         TaskNotDone => t_string!(i18n, error.task_not_done).to_string(),
         SalespersonOwnsDeals(n) => tf!(i18n, error.salesperson_owns_deals, count = *n).to_string(),
         LastSalesperson => t_string!(i18n, error.last_salesperson).to_string(),
+        TooLong(field) => tf!(
+            i18n,
+            error.too_long,
+            field = text_field(i18n, *field),
+            max = field.max_chars()
+        ),
+        InvalidWebsite => t_string!(i18n, error.invalid_website).to_string(),
+        InvalidEmail => t_string!(i18n, error.invalid_email).to_string(),
+        ClosedDealsTarget => t_string!(i18n, error.closed_deals_target).to_string(),
     }
+}
+
+/// The label of a text field, as its form shows it.
+pub fn text_field(i18n: I18n, field: TextField) -> String {
+    use TextField::*;
+    match field {
+        Title => t_string!(i18n, deal.title),
+        Name => t_string!(i18n, client.name),
+        Company => t_string!(i18n, client.company),
+        Email => t_string!(i18n, client.email),
+        Phone => t_string!(i18n, client.phone),
+        Website => t_string!(i18n, client.website),
+        Address => t_string!(i18n, client.address),
+        Source => t_string!(i18n, client.source),
+        DecisionMakers => t_string!(i18n, client.decision_makers),
+        Competitors => t_string!(i18n, deal.competitors),
+        Needs => t_string!(i18n, deal.needs),
+        NextStep => t_string!(i18n, deal.next_step),
+        Notes => t_string!(i18n, client.notes),
+        TaskNote => t_string!(i18n, tasks.note),
+        TaskOutcome => t_string!(i18n, tasks.outcome),
+        LostNote => t_string!(i18n, lost.reason),
+    }
+    .to_string()
 }

@@ -7,6 +7,7 @@ mod clients;
 mod dashboard;
 pub(crate) mod data;
 mod deal;
+mod drafts;
 pub mod format;
 pub mod i18n;
 mod labels;
@@ -21,6 +22,7 @@ use uuid::Uuid;
 use crate::domain::format::FormatError;
 use crate::domain::{Command, DomainError, Id, StagePreset, Workspace};
 use crate::storage::{self, Autosave, Loaded};
+use drafts::Drafts;
 use i18n::*;
 use widgets::{Announcer, ToastHost, Toasts};
 
@@ -109,6 +111,10 @@ pub struct AppState {
     pub autosave: Autosave,
     /// Short messages with an optional undo.
     pub toasts: Toasts,
+    /// Forms on screen holding edits, saved or asked about before leaving.
+    pub drafts: Drafts,
+    /// The reader's language, for what the app asks outside any screen.
+    pub i18n: I18nContext<Locale>,
     /// Text read out by screen readers after keyboard actions.
     pub announcement: RwSignal<String>,
     /// The board's salesperson filter, kept while visiting other screens.
@@ -145,8 +151,33 @@ impl AppState {
         result.map_err(ApplyError::from)
     }
 
-    /// Shows another screen.
+    /// Whether the screen may change: every form saves what it holds, and
+    /// the user is asked before edits that could not be saved are left.
+    pub fn may_leave(&self) -> bool {
+        let unsaved = self.drafts.settle_all();
+        if unsaved.is_empty() {
+            return true;
+        }
+        let i18n = self.i18n;
+        let question = tf!(
+            i18n,
+            nav.leave_unsaved,
+            edits = unsaved
+                .iter()
+                .map(|line| format!("• {line}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(&question).ok())
+            .unwrap_or(true)
+    }
+
+    /// Shows another screen, once the screen shown may be left.
     pub fn navigate(&self, route: Route) {
+        if route != self.route.get_untracked() && !self.may_leave() {
+            return;
+        }
         let hash = route.hash();
         self.route.set(route);
         if let Some(window) = web_sys::window() {
@@ -242,9 +273,11 @@ fn App() -> impl IntoView {
     let loaded = storage::load(now(), &owner_name, Uuid::new_v4);
     let mut newer_version = None;
     let mut stored = storage::Stored::new();
+    let mut healed = 0;
     let (initial, ready, problem) = match loaded {
-        Loaded::Workspace(ws, found) => {
+        Loaded::Workspace(mut ws, found) => {
             stored = found;
+            healed = ws.heal(now());
             (ws, true, None)
         }
         Loaded::Empty => (placeholder_workspace(), false, None),
@@ -274,6 +307,8 @@ fn App() -> impl IntoView {
         route: RwSignal::new(Route::parse(&current_hash())),
         autosave: Autosave::new(workspace, ready, stored),
         toasts: Toasts::new(),
+        drafts: Drafts::new(),
+        i18n,
         announcement: RwSignal::new(String::new()),
         board_owner: RwSignal::new(None),
         board_search: RwSignal::new(String::new()),
@@ -286,14 +321,42 @@ fn App() -> impl IntoView {
             .read_only
             .set(Some(tf!(i18n, status.read_only_newer, found = found)));
     }
+    if healed > 0 {
+        state.autosave.schedule();
+        state
+            .toasts
+            .show(tf!(i18n, status.healed, count = healed).to_string());
+    }
     let problem = StoredValue::new(problem);
 
     let _ = set_interval_with_handle(
         move || state.now.set(now()),
         std::time::Duration::from_secs(30),
     );
-    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
-        state.route.set(Route::parse(&current_hash()));
+    let _ = window_event_listener(leptos::ev::hashchange, move |ev| {
+        let route = Route::parse(&current_hash());
+        if route == state.route.get_untracked() {
+            return;
+        }
+        if !state.may_leave() {
+            // Back to the address of the screen that stays, in place of the
+            // one the link or the back button went to.
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().replace(&ev.old_url());
+            }
+            return;
+        }
+        state.route.set(route);
+    });
+    // Closing or reloading the tab: the browser asks while anything typed
+    // or changed is not saved (storage full, or a form that cannot save).
+    let _ = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        let unsaved_forms = !state.drafts.settle_all().is_empty();
+        state.autosave.flush();
+        if unsaved_forms || state.autosave.has_unsaved() {
+            ev.prevent_default();
+            ev.set_return_value("");
+        }
     });
     agenda::announce_due_tasks(state, i18n);
 

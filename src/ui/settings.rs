@@ -4,6 +4,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::deal::LostReasonFields;
 use super::i18n::*;
 use super::widgets::Modal;
 use super::{labels, use_app, AppState};
@@ -77,6 +78,19 @@ fn PipelineSettings() -> impl IntoView {
         if let Some((_, n)) = current() {
             name.set(n);
         }
+    });
+    // Leaving the page renames the pipeline when the name was changed.
+    state.drafts.register(move || {
+        let Some((id, stored)) = untrack(current) else {
+            return Ok(());
+        };
+        let typed = name.get_untracked();
+        if typed.trim() == stored {
+            return Ok(());
+        }
+        state
+            .apply(Command::RenamePipeline { id, name: typed })
+            .map_err(|e| labels::apply_error(i18n, &e))
     });
     let rename = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
@@ -154,6 +168,14 @@ fn StageSettings() -> impl IntoView {
     let probability = RwSignal::new("50".to_string());
     let idle = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    state.drafts.register(move || {
+        let typed = name.get_untracked();
+        if typed.trim().is_empty() {
+            Ok(())
+        } else {
+            Err(tf!(i18n, nav.draft_new_stage, name = typed))
+        }
+    });
     let add = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         let Some(pipeline_id) = state
@@ -255,6 +277,37 @@ fn StageRow(
     let idle = RwSignal::new(stage.idle_days.map(|d| d.to_string()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let stage_name = stage.name.clone();
+    // Leaving the page saves a changed stage.
+    state.drafts.register(move || {
+        let Some(stored) = state
+            .workspace
+            .with_untracked(|ws| ws.stage(id).map(|(_, s)| StageInput::from_stage(s)))
+        else {
+            return Ok(());
+        };
+        let label = format!("“{}”", stored.name);
+        let input = stage_input(
+            i18n,
+            name.get_untracked(),
+            &kind.get_untracked(),
+            &probability.get_untracked(),
+            &idle.get_untracked(),
+        )
+        .map_err(|e| format!("{label}: {e}"))?;
+        let unchanged = StageInput {
+            name: input.name.trim().to_string(),
+            ..input.clone()
+        } == stored;
+        if unchanged {
+            return Ok(());
+        }
+        state
+            .apply(Command::EditStage {
+                stage_id: id,
+                input,
+            })
+            .map_err(|e| format!("{label}: {}", labels::apply_error(i18n, &e)))
+    });
     let save = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         let input = match stage_input(
@@ -348,40 +401,57 @@ fn StageRow(
     }
 }
 
-/// Removing a stage: asks where its deals go when it holds any.
+/// Removing a stage: asks where its deals go when it holds any. Open deals
+/// moved into a Won or Lost stage are closed there (a Lost stage asks for
+/// the reason once, for all of them); stages that would contradict the
+/// answer of a won or lost deal are not offered.
 #[component]
 fn RemoveStageDialog(stage: RwSignal<Option<Stage>>) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let target = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let close = Callback::new(move |_| {
         stage.set(None);
         target.set(String::new());
+        reason.set(String::new());
+        note.set(String::new());
         error.set(None);
     });
+    // (all deals, open deals) in the stage.
     let holding = move || {
         stage
             .get()
-            .map(|s| state.workspace.with(|ws| ws.deals_in_stage(s.id).count()))
-            .unwrap_or(0)
+            .map(|s| {
+                state.workspace.with(|ws| {
+                    ws.deals_in_stage(s.id).fold((0, 0), |(all, open), d| {
+                        (all + 1, open + usize::from(!d.outcome.is_closed()))
+                    })
+                })
+            })
+            .unwrap_or((0, 0))
     };
-    let others = move || {
+    let targets = move || {
         let Some(removed) = stage.get() else {
             return Vec::new();
         };
         state.workspace.with(|ws| {
-            ws.current_pipeline()
-                .map(|p| {
-                    p.stages
-                        .iter()
-                        .filter(|s| s.id != removed.id)
-                        .map(|s| (s.id, s.name.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+            ws.stage_removal_targets(removed.id)
+                .into_iter()
+                .map(|s| (s.id, s.name.clone(), s.kind))
+                .collect::<Vec<_>>()
         })
     };
+    let target_kind = move || {
+        let chosen = Uuid::parse_str(&target.get()).ok()?;
+        targets()
+            .into_iter()
+            .find(|(id, _, _)| *id == chosen)
+            .map(|(_, _, kind)| kind)
+    };
+    let closes = move |kind: StageKind| target_kind() == Some(kind) && holding().1 > 0;
     let title = Signal::derive(move || {
         let name = stage.get().map(|s| s.name).unwrap_or_default();
         tf!(i18n, settings.remove_title, stage = name).to_string()
@@ -394,6 +464,8 @@ fn RemoveStageDialog(stage: RwSignal<Option<Stage>>) -> impl IntoView {
         let command = Command::RemoveStage {
             stage_id: s.id,
             move_deals_to: Uuid::parse_str(&target.get_untracked()).ok(),
+            reason: labels::lost_reason_from(&reason.get_untracked()),
+            note: note.get_untracked(),
         };
         match state.apply(command) {
             Ok(()) => {
@@ -409,19 +481,33 @@ fn RemoveStageDialog(stage: RwSignal<Option<Stage>>) -> impl IntoView {
         <Modal open=Signal::derive(move || stage.get().is_some()) on_close=close title>
             <form on:submit=confirm novalidate>
                 <Show
-                    when=move || { holding() > 0 }
+                    when=move || { holding().0 > 0 }
                     fallback=move || view! { <p>{t!(i18n, settings.remove_empty)}</p> }
                 >
-                    <p>{move || tf!(i18n, settings.remove_has_deals, count = holding()).to_string()}</p>
+                    <p>{move || tf!(i18n, settings.remove_has_deals, count = holding().0).to_string()}</p>
                     <label>
                         {t!(i18n, settings.move_deals_to)}
                         <select prop:value=move || target.get() on:change=move |ev| target.set(event_target_value(&ev))>
                             <option value="">{t!(i18n, settings.choose_stage)}</option>
-                            <For each=others key=|s| s.clone() let((sid, name))>
+                            <For each=targets key=|s| s.clone() let((sid, name, _kind))>
                                 <option value=sid.to_string()>{name}</option>
                             </For>
                         </select>
                     </label>
+                    <Show when=move || closes(StageKind::Won)>
+                        <p class="form-note">
+                            {move || tf!(i18n, settings.remove_closes_won, count = holding().1).to_string()}
+                        </p>
+                    </Show>
+                    <Show when=move || closes(StageKind::Lost)>
+                        <p class="form-note">
+                            {move || tf!(i18n, settings.remove_closes_lost, count = holding().1).to_string()}
+                        </p>
+                        <LostReasonFields reason note />
+                    </Show>
+                    <Show when=move || { holding().0 > holding().1 }>
+                        <p class="muted">{t!(i18n, settings.remove_keep_answer)}</p>
+                    </Show>
                 </Show>
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <div class="dialog-buttons">
@@ -454,6 +540,14 @@ fn SalespeopleSettings() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let removing = RwSignal::new(None::<(Id, String)>);
+    state.drafts.register(move || {
+        let typed = name.get_untracked();
+        if typed.trim().is_empty() {
+            Ok(())
+        } else {
+            Err(tf!(i18n, nav.draft_new_salesperson, name = typed))
+        }
+    });
     let add = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         match state.apply(Command::AddSalesperson {
@@ -500,6 +594,16 @@ fn SalespersonRow(
     let value = RwSignal::new(name.clone());
     let n1 = name.clone();
     let n2 = name.clone();
+    let stored = name.clone();
+    state.drafts.register(move || {
+        let typed = value.get_untracked();
+        if typed.trim() == stored {
+            return Ok(());
+        }
+        state
+            .apply(Command::RenameSalesperson { id, name: typed })
+            .map_err(|e| format!("“{stored}”: {}", labels::apply_error(i18n, &e)))
+    });
     let rename = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         if report(
@@ -626,6 +730,18 @@ fn CurrencySettings() -> impl IntoView {
             .with_untracked(|ws| ws.settings.currency.clone()),
     );
     let error = RwSignal::new(None::<String>);
+    state.drafts.register(move || {
+        let typed = code.get_untracked();
+        let stored = state
+            .workspace
+            .with_untracked(|ws| ws.settings.currency.clone());
+        if typed.trim().eq_ignore_ascii_case(&stored) {
+            return Ok(());
+        }
+        state
+            .apply(Command::SetCurrency { code: typed })
+            .map_err(|e| labels::apply_error(i18n, &e))
+    });
     let save = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         match state.apply(Command::SetCurrency {

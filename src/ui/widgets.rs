@@ -135,7 +135,8 @@ pub fn Announcer() -> impl IntoView {
 #[component]
 pub fn StatusBanner() -> impl IntoView {
     let i18n = use_i18n();
-    let autosave = use_app().autosave;
+    let state = use_app();
+    let autosave = state.autosave;
     view! {
         {move || {
             autosave
@@ -174,6 +175,14 @@ pub fn StatusBanner() -> impl IntoView {
                     view! {
                         <div class="banner banner-danger" role="alert">
                             {text}
+                            " "
+                            <button
+                                type="button"
+                                class="banner-action"
+                                on:click=move |_| super::data::export_everything(state)
+                            >
+                                {t!(i18n, status.export_now)}
+                            </button>
                             {(kept > 0)
                                 .then(|| {
                                     view! {

@@ -6,7 +6,7 @@ use pipeline_crm::domain::*;
 use uuid::Uuid;
 
 /// A deterministic id source: 1, 2, 3, …
-pub struct Ids(u128);
+pub struct Ids(pub u128);
 
 impl Ids {
     pub fn new() -> Self {

@@ -1,0 +1,62 @@
+//! Edits not saved yet. A form that holds what the user typed registers
+//! here for as long as it is on screen. Before the screen changes (a link,
+//! the back button, a change made by the app itself) and before the tab
+//! closes, every registered form saves what it can; the user is asked before
+//! leaving edits that could not be saved (a field that does not read, or a
+//! new record not added yet), and nothing is lost silently.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+/// What a form does when the page is about to be left: saves what it holds,
+/// or says in the user's words what it could not save.
+type Settle = Arc<dyn Fn() -> Result<(), String> + Send + Sync>;
+
+/// The forms on screen that hold edits.
+#[derive(Clone, Copy)]
+pub struct Drafts {
+    list: StoredValue<Vec<(u64, Settle)>>,
+    next: StoredValue<u64>,
+}
+
+impl Drafts {
+    /// No forms yet.
+    pub fn new() -> Self {
+        Drafts {
+            list: StoredValue::new(Vec::new()),
+            next: StoredValue::new(0),
+        }
+    }
+
+    /// Registers a form for as long as the calling component lives.
+    /// `settle` saves what the form holds (doing nothing when it holds no
+    /// change) and returns what it could not save.
+    pub fn register(&self, settle: impl Fn() -> Result<(), String> + Send + Sync + 'static) {
+        let id = self.next.get_value();
+        self.next.set_value(id + 1);
+        self.list
+            .update_value(|l| l.push((id, Arc::new(settle) as Settle)));
+        let list = self.list;
+        on_cleanup(move || {
+            list.try_update_value(|l| l.retain(|(i, _)| *i != id));
+        });
+    }
+
+    /// Lets every form save what it holds; what could not be saved, one
+    /// line each.
+    pub fn settle_all(&self) -> Vec<String> {
+        // Copied out first: saving changes the workspace, and a form that
+        // reacts by registering again must find the list free.
+        let all: Vec<Settle> = self
+            .list
+            .with_value(|l| l.iter().map(|(_, s)| Arc::clone(s)).collect());
+        all.iter().filter_map(|settle| settle().err()).collect()
+    }
+}
+
+impl Default for Drafts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
