@@ -1,4 +1,4 @@
-//! The follow-up cadence (DOMAIN.md §4) and idle deals.
+//! The follow-up cadence (docs/PRODUCT.md §4) and idle deals.
 
 mod common;
 

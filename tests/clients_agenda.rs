@@ -1,4 +1,4 @@
-//! Safe links, the clients overview and the agenda (DOMAIN.md §3–4).
+//! Safe links, the clients overview and the agenda (docs/PRODUCT.md §3–4).
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Dashboards' numbers (DOMAIN.md §5).
+//! Dashboards' numbers (docs/PRODUCT.md §5).
 
 mod common;
 

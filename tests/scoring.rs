@@ -1,4 +1,4 @@
-//! Client score and task score (DOMAIN.md §3–4).
+//! Client score and task score (docs/PRODUCT.md §3–4).
 
 mod common;
 

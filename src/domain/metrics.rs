@@ -1,4 +1,4 @@
-//! Conversion and performance numbers (DOMAIN.md §5). Every figure carries
+//! Conversion and performance numbers (docs/PRODUCT.md §5). Every figure carries
 //! the ids of the deals behind it, so a screen can show them.
 //!
 //! Amounts are summed in the workspace currency only; deals in another
@@ -219,7 +219,7 @@ pub struct SourceStats {
     pub won_value: i64,
 }
 
-/// A plain-words diagnosis of the funnel's shape (DOMAIN.md §5, seed 003).
+/// A plain-words diagnosis of the funnel's shape (docs/PRODUCT.md §5, seed 003).
 #[derive(Clone, Debug, PartialEq)]
 pub enum HintKind {
     /// Many deals near closing but no meetings booked: make more cold calls.

@@ -357,7 +357,7 @@ impl Deal {
 /// A rating from 1 (poor) to 5 (excellent); 0 means not rated yet.
 pub type Stars = u8;
 
-/// The three ratings of a client (DOMAIN.md §3).
+/// The three ratings of a client (docs/PRODUCT.md §3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ClientRating {
     /// How much the client could buy.

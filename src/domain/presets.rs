@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Id, Pipeline, Stage, StageKind};
 
-/// The stage layouts the product ships with (DOMAIN.md §1).
+/// The stage layouts the product ships with (docs/PRODUCT.md §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StagePreset {

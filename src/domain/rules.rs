@@ -1,4 +1,4 @@
-//! The follow-up cadence (DOMAIN.md §4) and idle deals. Rules only suggest:
+//! The follow-up cadence (docs/PRODUCT.md §4) and idle deals. Rules only suggest:
 //! a [`Suggestion`] becomes a change when the user accepts it.
 
 use std::collections::HashMap;

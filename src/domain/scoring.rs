@@ -1,4 +1,4 @@
-//! Client score and task score (DOMAIN.md §3–4): whom to spend time on, and
+//! Client score and task score (docs/PRODUCT.md §3–4): whom to spend time on, and
 //! what to do next.
 
 use std::fmt;
