@@ -500,7 +500,7 @@ fn Conversions(pipeline: Pipeline, d: Dashboard) -> impl IntoView {
                     <td class="num"><Num what=tf!(i18n, dashboard.entered_what, step = step.clone()) text=c.entered.len().to_string() deals=c.entered.clone() /></td>
                     <td class="num"><Num what=tf!(i18n, dashboard.advanced_what, step = step.clone()) text=c.advanced.len().to_string() deals=c.advanced.clone() /></td>
                     <td class="num">{percent(c.ratio)}</td>
-                    <td class="meter-cell"><span class="meter" aria-hidden="true"><span style=format!("width:{width:.0}%")></span></span></td>
+                    <td class="meter-cell"><span class="meter" aria-hidden="true"><span style:width=format!("{width:.0}%")></span></span></td>
                 </tr>
             }
         })
@@ -696,9 +696,9 @@ fn ForecastPanel(d: Dashboard, owner: Option<Id>, first: NaiveDate) -> impl Into
                 <div><dt>{t!(i18n, dashboard.gap)}</dt><dd>{money(f.gap)}</dd></div>
             </dl>
             <div class="stacked" role="img" aria-label=tf!(i18n, dashboard.forecast_bar, sold = money(f.sold), expected = money(f.weighted_open), gap = money(f.gap), quota = money(f.quota))>
-                <span class="sold" style=format!("width:{:.1}%", share(f.sold))></span>
-                <span class="expected" style=format!("width:{:.1}%", share(f.weighted_open))></span>
-                <span class="gap" style=format!("width:{:.1}%", share(f.gap))></span>
+                <span class="sold" style:width=format!("{:.1}%", share(f.sold))></span>
+                <span class="expected" style:width=format!("{:.1}%", share(f.weighted_open))></span>
+                <span class="gap" style:width=format!("{:.1}%", share(f.gap))></span>
             </div>
             <p class="muted small legend">
                 <span class="key sold"></span>{t!(i18n, dashboard.sold)} " "
