@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: run dev test lint unit build e2e bench tools-build tools-test
+.PHONY: run dev test lint unit build e2e bench fuzz tools-build tools-test
 
 ## Serve the app (release build) on http://127.0.0.1:8080
 run: tools-build
@@ -55,3 +55,8 @@ $(BENCH_DIR)/10k.layout.json: $(DOMAIN_SOURCES)
 $(BENCH_DIR)/scale.layout.json: $(DOMAIN_SOURCES)
 	mkdir -p $(BENCH_DIR)
 	cargo run --quiet --example bench_data -- 10000 50000 $(BENCH_DIR)/scale
+
+## Import a million damaged exports: no panic, no partial write (see README)
+FUZZ_RUNS ?= 1000000
+fuzz:
+	cargo run --profile fuzz --example fuzz_import -- $(FUZZ_RUNS)
