@@ -456,7 +456,7 @@ impl Autosave {
     /// Saves a pending change now, or tries again a save that failed (room
     /// may have been freed since): the page is being hidden or closed, and
     /// a change that waits for the next one would be lost with it.
-    fn flush_on_hide(&self) {
+    pub fn flush_on_hide(&self) {
         if self.is_pending() {
             self.flush();
         } else if matches!(

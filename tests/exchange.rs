@@ -1,4 +1,4 @@
-//! Export, the four-step import, merging and CSV (DOMAIN.md §6).
+//! Export, the four-step import, merging and CSV (docs/PRODUCT.md §6).
 
 mod common;
 
@@ -6,6 +6,7 @@ use chrono::Duration;
 use common::*;
 use pipeline_crm::domain::demo::{sample_workspace, SampleSize};
 use pipeline_crm::domain::exchange::*;
+use pipeline_crm::domain::mutation::{mutate_bytes, mutate_values};
 use pipeline_crm::domain::*;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -476,31 +477,6 @@ fn csv_quotes_per_rfc_4180_and_neutralises_formulas() {
     assert!(tasks.lines().count() > 10);
 }
 
-fn mutate(text: &str, seed: u64, edits: usize) -> String {
-    let mut rng = demo::SampleRng::new(seed);
-    let mut bytes = text.as_bytes().to_vec();
-    for _ in 0..edits {
-        if bytes.is_empty() {
-            break;
-        }
-        let at = rng.below(bytes.len() as u64) as usize;
-        match rng.below(5) {
-            0 => bytes[at] = rng.below(256) as u8,
-            1 => {
-                bytes.remove(at);
-            }
-            2 => bytes.insert(at, *rng.pick(b"{}[]\",:0-e.tfn\\ ")),
-            3 => bytes.truncate(at),
-            _ => {
-                let end = (at + rng.below(40) as usize).min(bytes.len());
-                let chunk = bytes[at..end].to_vec();
-                bytes.splice(at..at, chunk);
-            }
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -518,7 +494,8 @@ proptest! {
     #[test]
     fn mutated_exports_never_panic_and_a_refusal_changes_nothing(seed in any::<u64>(), edits in 1usize..6, replace in any::<bool>()) {
         let theirs = demo();
-        let text = mutate(&export_json(&theirs, at(2026, 3, 10, 9, 0)), seed, edits);
+        let mut rng = pipeline_crm::domain::demo::SampleRng::new(seed);
+        let text = mutate_bytes(&export_json(&theirs, at(2026, 3, 10, 9, 0)), &mut rng, edits);
         let mut s = Scenario::new(StagePreset::ClassicFunnel);
         s.deal("Mine", 10);
         let before = serde_json::to_string(&s.ws).unwrap();
@@ -527,6 +504,23 @@ proptest! {
         match import(&mut s.ws, &text, mode, s.now, "Me", || ids.next()) {
             Ok(_) => prop_assert!(validate(&s.ws).is_ok()),
             Err(_) => prop_assert_eq!(serde_json::to_string(&s.ws).unwrap(), before),
+        }
+    }
+
+    #[test]
+    fn exports_with_damaged_values_never_panic_and_a_refusal_changes_nothing(seed in any::<u64>(), edits in 1usize..4, replace in any::<bool>()) {
+        let theirs = demo();
+        let file: Value = serde_json::from_str(&export_json(&theirs, at(2026, 3, 10, 9, 0))).unwrap();
+        let mut rng = pipeline_crm::domain::demo::SampleRng::new(seed);
+        let text = mutate_values(&file, &mut rng, edits).to_string();
+        let mut s = Scenario::new(StagePreset::ClassicFunnel);
+        s.deal("Mine", 10);
+        let before = s.ws.clone();
+        let mode = if replace { ImportMode::Replace } else { ImportMode::Merge };
+        let mut ids = Ids::new();
+        match import(&mut s.ws, &text, mode, s.now, "Me", || ids.next()) {
+            Ok(_) => prop_assert!(validate(&s.ws).is_ok()),
+            Err(_) => prop_assert_eq!(&s.ws, &before),
         }
     }
 }
@@ -586,4 +580,63 @@ fn a_quota_full_of_data_exports_to_a_file_that_imports_back() {
             "{what}: a full quota exports to {full_quota:.0} bytes"
         );
     }
+}
+
+#[test]
+fn merging_a_colleague_who_started_from_the_same_preset_keeps_one_pipeline() {
+    let mut me = Scenario::starting(StagePreset::ClassicFunnel, at(2026, 3, 2, 9, 0));
+    let my_deal = me.deal("Mine", 10);
+    // The colleague starts on their own machine: other ids throughout.
+    let mut them = Scenario::starting(StagePreset::ClassicFunnel, at(2026, 3, 2, 10, 0));
+    them.ids = Ids(1 << 40);
+    them.ws = Workspace::new(StagePreset::ClassicFunnel, "EUR", "Bruno", them.now, || {
+        them.ids.next()
+    });
+    let their_deal = them.deal("Theirs", 20);
+    let negotiation = them.stage_named("Negotiation");
+    them.move_to(their_deal, negotiation);
+
+    let matches = match_pipelines(&me.ws, &them.ws);
+    assert_eq!(matches.len(), 1);
+    assert_eq!(matches[0].ours, me.pipeline().id);
+
+    let mut merged = me.ws.clone();
+    let text = export_json(&them.ws, them.now);
+    import(
+        &mut merged,
+        &text,
+        ImportMode::Merge,
+        them.now,
+        "Me",
+        || them.ids.next(),
+    )
+    .unwrap();
+    assert_eq!(merged.pipelines.len(), 1, "one Classic funnel");
+    let theirs = merged.deal(their_deal).unwrap();
+    assert_eq!(theirs.pipeline_id, me.pipeline().id);
+    assert_eq!(theirs.stage_id, me.stage_named("Negotiation"));
+    assert!(theirs
+        .stage_history
+        .iter()
+        .all(|e| me.pipeline().stage(e.stage_id).is_some()));
+    assert!(merged.deal(my_deal).is_some());
+    assert!(pipeline_crm::domain::invariants::violations(&merged).is_empty());
+
+    // Kept separate on request.
+    let mut separate = me.ws.clone();
+    import(
+        &mut separate,
+        &text,
+        ImportMode::MergeSeparately,
+        them.now,
+        "Me",
+        || them.ids.next(),
+    )
+    .unwrap();
+    assert_eq!(separate.pipelines.len(), 2);
+
+    // A pipeline with other stages is never matched.
+    let mut renamed = them.ws.clone();
+    renamed.pipelines[0].stages[2].name = "Discovery".into();
+    assert!(match_pipelines(&me.ws, &renamed).is_empty());
 }

@@ -983,6 +983,113 @@ pub fn merge(ours: &Workspace, theirs: &Workspace) -> (Workspace, MergeReport) {
     (merged, report)
 }
 
+/// A pipeline of a colleague's file that is one of ours under other ids:
+/// both were made from the same preset (or neither was) and have the same
+/// stages, by name and kind, in the same order. Two people who started from
+/// "Classic funnel" each have one; merging maps theirs onto ours instead of
+/// adding a second "Classic funnel".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PipelineMatch {
+    /// Their pipeline.
+    pub theirs: Id,
+    /// Ours, that their deals go into.
+    pub ours: Id,
+    /// Our pipeline's name.
+    pub name: String,
+}
+
+fn same_stages(a: &Pipeline, b: &Pipeline) -> bool {
+    let key = |s: &Stage| (s.name.trim().to_lowercase(), s.kind);
+    a.preset == b.preset
+        && a.stages.len() == b.stages.len()
+        && a.stages
+            .iter()
+            .zip(&b.stages)
+            .all(|(x, y)| key(x) == key(y))
+}
+
+/// Their pipelines (not ours by id) that match one of ours, each of ours
+/// matched at most once.
+pub fn match_pipelines(ours: &Workspace, theirs: &Workspace) -> Vec<PipelineMatch> {
+    let mut taken: HashSet<Id> = HashSet::new();
+    let mut out = Vec::new();
+    for t in &theirs.pipelines {
+        if ours.pipeline(t.id).is_some() {
+            continue;
+        }
+        let candidate = ours.pipelines.iter().find(|o| {
+            !taken.contains(&o.id) && theirs.pipeline(o.id).is_none() && same_stages(o, t)
+        });
+        if let Some(o) = candidate {
+            taken.insert(o.id);
+            out.push(PipelineMatch {
+                theirs: t.id,
+                ours: o.id,
+                name: o.name.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// `theirs` with the matched pipelines replaced by ours: their deals (and
+/// their stage history) point to our pipeline and to our stage in the same
+/// place, and their copy of the pipeline is left out.
+pub fn onto_our_pipelines(
+    ours: &Workspace,
+    theirs: &Workspace,
+    matches: &[PipelineMatch],
+) -> Workspace {
+    let mut stage_map: HashMap<Id, (Id, Id)> = HashMap::new();
+    for m in matches {
+        let (Some(t), Some(o)) = (theirs.pipeline(m.theirs), ours.pipeline(m.ours)) else {
+            continue;
+        };
+        for (ts, os) in t.stages.iter().zip(&o.stages) {
+            stage_map.insert(ts.id, (m.ours, os.id));
+        }
+    }
+    let mut out = theirs.clone();
+    out.pipelines
+        .retain(|p| !matches.iter().any(|m| m.theirs == p.id));
+    for d in &mut out.deals {
+        if let Some(&(pipeline, stage)) = stage_map.get(&d.stage_id) {
+            d.pipeline_id = pipeline;
+            d.stage_id = stage;
+        }
+        for e in &mut d.stage_history {
+            if let Some(&(_, stage)) = stage_map.get(&e.stage_id) {
+                e.stage_id = stage;
+            }
+        }
+    }
+    if let Some(m) = matches
+        .iter()
+        .find(|m| m.theirs == out.settings.current_pipeline_id)
+    {
+        out.settings.current_pipeline_id = m.ours;
+    }
+    out
+}
+
+/// Merges a colleague's file: as [`merge`], with their pipelines that match
+/// ours (see [`match_pipelines`]) mapped onto ours when `match_pipelines` is
+/// set, or kept as pipelines of their own.
+pub fn merge_file(
+    ours: &Workspace,
+    theirs: &Workspace,
+    match_pipelines_too: bool,
+) -> (Workspace, MergeReport) {
+    if !match_pipelines_too {
+        return merge(ours, theirs);
+    }
+    let matches = match_pipelines(ours, theirs);
+    if matches.is_empty() {
+        return merge(ours, theirs);
+    }
+    merge(ours, &onto_our_pipelines(ours, theirs, &matches))
+}
+
 /// Makes every reference hold after a merge.
 fn repair(ws: &mut Workspace) {
     if ws.pipeline(ws.settings.current_pipeline_id).is_none() {
@@ -1181,8 +1288,11 @@ pub fn tasks_csv(ws: &Workspace) -> String {
 pub enum ImportMode {
     /// The file replaces everything.
     Replace,
-    /// The file is merged into the workspace (see [`merge`]).
+    /// The file is merged into the workspace, its pipelines that match ours
+    /// mapped onto ours (see [`merge_file`]).
     Merge,
+    /// The file is merged, its pipelines kept as pipelines of their own.
+    MergeSeparately,
 }
 
 /// Imports `text` into `ws`, all or nothing: a refused file leaves `ws` as it was.
@@ -1211,7 +1321,8 @@ pub fn import(
                 },
             )
         }
-        ImportMode::Merge => merge(ws, &file.workspace),
+        ImportMode::Merge => merge_file(ws, &file.workspace, true),
+        ImportMode::MergeSeparately => merge_file(ws, &file.workspace, false),
     };
     validate(&next).map_err(ImportError::Invalid)?;
     *ws = next;

@@ -14,6 +14,7 @@ pub mod links;
 pub mod metrics;
 mod model;
 mod money;
+pub mod mutation;
 pub mod packing;
 mod presets;
 mod reading;

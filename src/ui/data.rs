@@ -10,9 +10,9 @@ use super::i18n::*;
 use super::widgets::Modal;
 use super::{now, use_app, AppState, Route};
 use crate::domain::exchange::{
-    clients_csv, deals_csv, export_file_name, export_fits, export_json, import, merge, read_export,
-    tasks_csv, ImportError, ImportFile, ImportMode, MergeReport, Problem, ProblemReason,
-    RecordType, Unreadable, MAX_FILE_BYTES,
+    clients_csv, deals_csv, export_file_name, export_fits, export_json, import, match_pipelines,
+    merge_file, read_export, tasks_csv, ImportError, ImportFile, ImportMode, MergeReport,
+    PipelineMatch, Problem, ProblemReason, RecordType, Unreadable, MAX_FILE_BYTES,
 };
 use crate::domain::format::FormatError;
 use crate::storage::{self, KeptCopy};
@@ -194,7 +194,12 @@ async fn read_file(input: &web_sys::HtmlInputElement) -> Result<String, ImportEr
 struct Checked {
     text: String,
     file: ImportFile,
+    /// Their pipelines that are ours under other ids.
+    matches: Vec<PipelineMatch>,
+    /// What merging would do, with those pipelines mapped onto ours.
     merge_report: MergeReport,
+    /// What merging would do, with every pipeline of theirs kept.
+    separate_report: MergeReport,
 }
 
 /// The import flow: choose a file, see what it holds and what merging would
@@ -206,12 +211,14 @@ pub fn ImportPanel() -> impl IntoView {
     let checked = RwSignal::new(None::<Checked>);
     let error = RwSignal::new(None::<(String, Vec<String>)>);
     let confirm_replace = RwSignal::new(false);
+    let keep_separate = RwSignal::new(false);
     let input = NodeRef::<leptos::html::Input>::new();
     let reading = RwSignal::new(false);
     let on_change = move |_ev: ev::Event| {
         let Some(el) = input.get() else { return };
         checked.set(None);
         error.set(None);
+        keep_separate.set(false);
         reading.set(true);
         leptos::task::spawn_local(async move {
             let result = match read_file(&el).await {
@@ -221,14 +228,23 @@ pub fn ImportPanel() -> impl IntoView {
                         .with_untracked(|ws| ws.salespeople.first().map(|s| s.name.clone()))
                         .unwrap_or_default();
                     read_export(&text, now(), &owner, Uuid::new_v4).map(|file| {
-                        let merge_report = state
-                            .workspace
-                            .with_untracked(|ws| merge(ws, &file.workspace).1);
-                        Checked {
-                            text,
-                            file,
-                            merge_report,
-                        }
+                        state.workspace.with_untracked(|ws| {
+                            let theirs = &file.workspace;
+                            let matches = match_pipelines(ws, theirs);
+                            let merge_report = merge_file(ws, theirs, true).1;
+                            let separate_report = if matches.is_empty() {
+                                merge_report.clone()
+                            } else {
+                                merge_file(ws, theirs, false).1
+                            };
+                            Checked {
+                                text,
+                                file,
+                                matches,
+                                merge_report,
+                                separate_report,
+                            }
+                        })
                     })
                 }
                 Err(e) => Err(e),
@@ -255,7 +271,7 @@ pub fn ImportPanel() -> impl IntoView {
             Ok(report) => {
                 let message = match mode {
                     ImportMode::Replace => t_string!(i18n, data.replaced).to_string(),
-                    ImportMode::Merge => tf!(
+                    ImportMode::Merge | ImportMode::MergeSeparately => tf!(
                         i18n,
                         data.merged,
                         new = report.new,
@@ -274,20 +290,27 @@ pub fn ImportPanel() -> impl IntoView {
             Err(e) => error.set(Some(import_error_text(i18n, &e))),
         }
     };
+    let has_data = move || state.ready.get();
     let summary = move || {
         checked.get().map(|c| {
             let w = &c.file.workspace;
-            let r = &c.merge_report;
+            let r = if keep_separate.get() { &c.separate_report } else { &c.merge_report };
+            let matched = has_data().then(|| {
+                c.matches
+                    .iter()
+                    .map(|m| view! { <p>{tf!(i18n, data.pipeline_matches, name = m.name)}</p> })
+                    .collect_view()
+            });
             view! {
                 <div class="import-preview" role="status">
                     <p>{tf!(i18n, data.holds, deals = w.deals.len(), clients = w.clients.len(), tasks = w.tasks.len(), pipelines = w.pipelines.len())}</p>
                     {c.file.migrated_from.map(|v| view! { <p class="muted">{tf!(i18n, data.migrated, version = v)}</p> })}
+                    {matched}
                     <p>{tf!(i18n, data.preview, new = r.new, updated = r.updated, unchanged = r.unchanged, conflicts = r.conflicts, deleted = r.deleted)}</p>
                 </div>
             }
         })
     };
-    let has_data = move || state.ready.get();
     view! {
         <section class="panel" aria-labelledby="import-title">
             <h3 id="import-title">{t!(i18n, data.import_title)}</h3>
@@ -307,10 +330,18 @@ pub fn ImportPanel() -> impl IntoView {
                 </div>
             })}
             {summary}
+            <Show when=move || has_data() && checked.with(|c| c.as_ref().is_some_and(|c| !c.matches.is_empty()))>
+                <label class="checkbox">
+                    <input type="checkbox" bind:checked=keep_separate />
+                    {t!(i18n, data.keep_separate)}
+                </label>
+            </Show>
             <Show when=move || checked.with(Option::is_some)>
                 <div class="dialog-buttons left">
                     <Show when=has_data>
-                        <button class="primary" on:click=move |_| apply(ImportMode::Merge)>{t!(i18n, data.merge)}</button>
+                        <button class="primary" on:click=move |_| {
+                            apply(if keep_separate.get_untracked() { ImportMode::MergeSeparately } else { ImportMode::Merge })
+                        }>{t!(i18n, data.merge)}</button>
                     </Show>
                     <button class:danger=has_data on:click=move |_| {
                         if has_data() { confirm_replace.set(true) } else { apply(ImportMode::Replace) }

@@ -352,7 +352,7 @@ fn App() -> impl IntoView {
     // or changed is not saved (storage full, or a form that cannot save).
     let _ = window_event_listener(leptos::ev::beforeunload, move |ev| {
         let unsaved_forms = !state.drafts.settle_all().is_empty();
-        state.autosave.flush();
+        state.autosave.flush_on_hide();
         if unsaved_forms || state.autosave.has_unsaved() {
             ev.prevent_default();
             ev.set_return_value("");
