@@ -360,6 +360,14 @@ fn is_quota_error(error: &wasm_bindgen::JsValue) -> bool {
     })
 }
 
+/// Whether the page is hidden (another tab, a minimised window, a phone
+/// switching apps).
+pub fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
+}
+
 fn new_revision() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
@@ -401,10 +409,7 @@ impl Autosave {
         };
         let _ = window_event_listener(leptos::ev::pagehide, move |_| autosave.flush_on_hide());
         let _ = window_event_listener(leptos::ev::visibilitychange, move |_| {
-            let hidden = web_sys::window()
-                .and_then(|w| w.document())
-                .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
-            if hidden {
+            if page_hidden() {
                 autosave.flush_on_hide();
             }
         });

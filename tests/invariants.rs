@@ -130,15 +130,16 @@ fn deals_hidden_in_a_closing_stage_by_an_earlier_build_come_back_when_opened() {
     }
     assert!(!violations(&s.ws).is_empty());
     s.advance(hours(1));
-    assert_eq!(s.ws.heal(s.now), 5);
+    assert_eq!(s.ws.heal(Some(s.now)), 5);
     for d in &deals {
         let deal = s.get(*d);
         assert_eq!(deal.stage_id, contacted);
         assert_eq!(deal.outcome, Outcome::Open);
-        assert_eq!(deal.updated_at, s.now);
+        assert!(deal.updated_at < s.now, "a healed copy must not win merges");
+        assert_eq!(deal.stage_history.last().unwrap().entered_at, s.now);
     }
     assert_holds(&s.ws);
-    assert_eq!(s.ws.heal(s.now), 0);
+    assert_eq!(s.ws.heal(Some(s.now)), 0);
 }
 
 #[test]
@@ -474,4 +475,39 @@ proptest! {
             s.advance(hours(1));
         }
     }
+}
+
+#[test]
+fn what_was_stored_before_a_rule_existed_stays_and_blocks_no_other_edit() {
+    let mut s = Scenario::new(StagePreset::ClassicFunnel);
+    let d = s.deal("Acme", 1);
+    let c = s.client("Globex");
+    let file = pipeline_crm::domain::exchange::export_json(&s.ws, s.now);
+    // As an earlier build stored them: a long title, a website no link.
+    s.ws.deals[0].title = "x".repeat(3000);
+    s.ws.clients[0].website = "javascript:alert(1)".into();
+    let mut input = DealInput::from_deal(s.get(d));
+    input.value = s.eur(5);
+    s.apply(Command::EditDeal { id: d, input });
+    assert_eq!(s.get(d).title.len(), 3000);
+    let mut client = ClientInput::from_client(s.ws.client(c).unwrap());
+    client.notes = "Met at the fair".into();
+    s.apply(Command::EditClient {
+        id: c,
+        input: client,
+    });
+    // A colleague's file still merges in.
+    let mut n = 1u128 << 90;
+    pipeline_crm::domain::exchange::import(
+        &mut s.ws,
+        &file,
+        pipeline_crm::domain::exchange::ImportMode::Merge,
+        s.now,
+        "Me",
+        || {
+            n += 1;
+            uuid::Uuid::from_u128(n)
+        },
+    )
+    .expect("merging is not refused for what was already stored");
 }

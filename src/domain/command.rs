@@ -570,30 +570,66 @@ fn check_text(field: TextField, text: &str) -> Result<(), DomainError> {
     }
 }
 
-/// The client's fields, refused when one is too long or a website or
-/// e-mail address would not become a link; returns the trimmed name.
-fn check_client_input(input: &ClientInput) -> Result<String, DomainError> {
-    let name = require_name(&input.name)?;
-    use TextField::*;
-    for (field, text) in [
-        (Company, &input.company),
-        (Email, &input.email),
-        (Phone, &input.phone),
-        (Website, &input.website),
-        (Address, &input.address),
-        (Source, &input.source),
-        (DecisionMakers, &input.decision_makers),
-        (Notes, &input.notes),
-    ] {
-        check_text(field, text)?;
+/// Whether an edit leaves a field as it is stored: what was stored before
+/// a rule existed is kept, and editing another field of the record must not
+/// be refused for it.
+fn unchanged(text: &str, stored: Option<&str>) -> bool {
+    stored.is_some_and(|s| s == text || s == text.trim())
+}
+
+/// As [`check_text`], for a field whose stored value is `stored`.
+fn check_edited_text(
+    field: TextField,
+    text: &str,
+    stored: Option<&str>,
+) -> Result<(), DomainError> {
+    if unchanged(text, stored) {
+        Ok(())
+    } else {
+        check_text(field, text)
     }
-    if !input.website.trim().is_empty() && safe_href(LinkKind::Web, &input.website).is_none() {
+}
+
+/// The client's fields (`stored`, the client's before an edit), refused
+/// when one is too long or a website or e-mail address would not become a
+/// link; returns the trimmed name.
+fn check_client_input(
+    input: &ClientInput,
+    stored: Option<&ClientInput>,
+) -> Result<String, DomainError> {
+    let name = input.name.trim();
+    if name.is_empty() {
+        return Err(DomainError::EmptyName);
+    }
+    use TextField::*;
+    let was = |f: fn(&ClientInput) -> &String| stored.map(|s| f(s).as_str());
+    for (field, text, before) in [
+        (Name, &input.name, was(|c| &c.name)),
+        (Company, &input.company, was(|c| &c.company)),
+        (Email, &input.email, was(|c| &c.email)),
+        (Phone, &input.phone, was(|c| &c.phone)),
+        (Website, &input.website, was(|c| &c.website)),
+        (Address, &input.address, was(|c| &c.address)),
+        (Source, &input.source, was(|c| &c.source)),
+        (
+            DecisionMakers,
+            &input.decision_makers,
+            was(|c| &c.decision_makers),
+        ),
+        (Notes, &input.notes, was(|c| &c.notes)),
+    ] {
+        check_edited_text(field, text, before)?;
+    }
+    let link = |kind, text: &str, before| {
+        text.trim().is_empty() || unchanged(text, before) || safe_href(kind, text).is_some()
+    };
+    if !link(LinkKind::Web, &input.website, was(|c| &c.website)) {
         return Err(DomainError::InvalidWebsite);
     }
-    if !input.email.trim().is_empty() && safe_href(LinkKind::Email, &input.email).is_none() {
+    if !link(LinkKind::Email, &input.email, was(|c| &c.email)) {
         return Err(DomainError::InvalidEmail);
     }
-    Ok(name)
+    Ok(name.to_string())
 }
 
 fn check_money(m: &Money) -> Result<(), DomainError> {
@@ -674,7 +710,7 @@ impl Workspace {
                 Ok(())
             }
             CreateClient { id, input } => {
-                let name = check_client_input(&input)?;
+                let name = check_client_input(&input, None)?;
                 self.check_new_id(id)?;
                 self.clients.push(Client {
                     id,
@@ -695,7 +731,8 @@ impl Workspace {
                 Ok(())
             }
             EditClient { id, input } => {
-                let name = check_client_input(&input)?;
+                let stored = self.client(id).map(ClientInput::from_client);
+                let name = check_client_input(&input, stored.as_ref())?;
                 let c = self.client_mut(id)?;
                 c.name = name;
                 c.company = input.company.trim().to_string();
@@ -755,7 +792,8 @@ impl Workspace {
                 Ok(())
             }
             EditTask { id, input } => {
-                check_text(TextField::TaskNote, &input.note)?;
+                let stored = self.task(id).map(|t| t.note.as_str());
+                check_edited_text(TextField::TaskNote, &input.note, stored)?;
                 let t = self.task_mut(id)?;
                 t.kind = input.kind;
                 t.due = input.due;
@@ -1023,16 +1061,27 @@ impl Workspace {
         }
     }
 
-    fn check_deal_input(&self, input: &DealInput) -> Result<String, DomainError> {
+    /// The deal's fields (`stored`, the deal's before an edit); returns the
+    /// trimmed title.
+    fn check_deal_input(
+        &self,
+        input: &DealInput,
+        stored: Option<&DealInput>,
+    ) -> Result<String, DomainError> {
         let title = input.title.trim();
         if title.is_empty() {
             return Err(DomainError::EmptyTitle);
         }
-        check_text(TextField::Title, title)?;
-        check_text(TextField::Source, &input.source)?;
-        check_text(TextField::Competitors, &input.competitors)?;
-        check_text(TextField::Needs, &input.needs)?;
-        check_text(TextField::NextStep, &input.next_step)?;
+        let was = |f: fn(&DealInput) -> &String| stored.map(|s| f(s).as_str());
+        check_edited_text(TextField::Title, title, was(|d| &d.title))?;
+        check_edited_text(TextField::Source, &input.source, was(|d| &d.source))?;
+        check_edited_text(
+            TextField::Competitors,
+            &input.competitors,
+            was(|d| &d.competitors),
+        )?;
+        check_edited_text(TextField::Needs, &input.needs, was(|d| &d.needs))?;
+        check_edited_text(TextField::NextStep, &input.next_step, was(|d| &d.next_step))?;
         check_money(&input.value)?;
         if let Some(budget) = &input.budget {
             check_money(budget)?;
@@ -1052,7 +1101,7 @@ impl Workspace {
         input: DealInput,
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
-        let title = self.check_deal_input(&input)?;
+        let title = self.check_deal_input(&input, None)?;
         self.check_new_id(id)?;
         let (pipeline_id, stage_id) = match stage_id {
             Some(stage_id) => {
@@ -1109,7 +1158,8 @@ impl Workspace {
         input: DealInput,
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
-        let title = self.check_deal_input(&input)?;
+        let stored = self.deal(id).map(DealInput::from_deal);
+        let title = self.check_deal_input(&input, stored.as_ref())?;
         let d = self.deal_mut(id)?;
         d.title = title;
         d.client_id = input.client_id;
@@ -1470,10 +1520,12 @@ impl Workspace {
 
     /// Puts every deal whose stage disagrees with its answer (see
     /// [`Workspace::agreeing_stage`]) where it agrees, keeping its answer,
-    /// and returns how many moved. Data written before removing a stage
-    /// checked this can hold open deals in a Won or Lost stage, which no
-    /// screen shows; opening it brings them back.
-    pub fn heal(&mut self, now: DateTime<Utc>) -> usize {
+    /// and returns how many moved; with `entered`, each move is recorded in
+    /// the deal's stage history at that time. An open deal in a Won or Lost
+    /// stage is shown on no screen: opening or importing such data brings it
+    /// back to the board. The deal's `updated_at` stays as it was, so the
+    /// move never makes an old copy of it win a merge.
+    pub fn heal(&mut self, entered: Option<DateTime<Utc>>) -> usize {
         let moves: Vec<(usize, Id)> = self
             .deals
             .iter()
@@ -1483,11 +1535,12 @@ impl Workspace {
         for &(i, stage_id) in &moves {
             let d = &mut self.deals[i];
             d.stage_id = stage_id;
-            d.stage_history.push(StageEntry {
-                stage_id,
-                entered_at: now,
-            });
-            d.updated_at = now;
+            if let Some(entered_at) = entered {
+                d.stage_history.push(StageEntry {
+                    stage_id,
+                    entered_at,
+                });
+            }
         }
         moves.len()
     }

@@ -314,9 +314,9 @@ pub fn read_export(
             FormatError::NotJson(m) | FormatError::WrongShape(m) => ImportError::WrongShape(m),
         })?;
     // Step 4: validate every record.
-    validate(&workspace).map_err(ImportError::Invalid)?;
-    // Exports of earlier builds can hold deals that no screen shows.
-    workspace.heal(now);
+    validate_file(&workspace).map_err(ImportError::Invalid)?;
+    // Every deal in a stage that shows it (see `Workspace::heal`).
+    workspace.heal(Some(now));
     Ok(ImportFile {
         workspace,
         migrated_from: migrated.then_some(version),
@@ -470,6 +470,9 @@ fn unreadable_records(ws: &RawValue) -> Vec<Problem> {
 
 struct Checker {
     problems: Vec<Problem>,
+    /// Also the rules that hold only for what comes in from a file (see
+    /// [`validate_file`]).
+    file_rules: bool,
 }
 
 impl Checker {
@@ -524,6 +527,9 @@ impl Checker {
         label: &str,
         texts: &[(TextField, &str, &str)],
     ) {
+        if !self.file_rules {
+            return;
+        }
         for &(field, name, text) in texts {
             if too_long(field, text) {
                 let max = field.max_chars();
@@ -543,10 +549,23 @@ impl Checker {
 /// Checks every record: unique ids, references that exist, amounts, codes,
 /// probabilities and ratings in range, required texts present.
 pub fn validate(ws: &Workspace) -> Result<(), Vec<Problem>> {
+    check(ws, false)
+}
+
+/// As [`validate`], and the rules for what comes in from a file: texts
+/// within their field's length, dates within years 1 to 9999. Data stored
+/// before those rules existed is kept as it is (a merge into it is not
+/// refused for it); a file must keep them.
+pub fn validate_file(ws: &Workspace) -> Result<(), Vec<Problem>> {
+    check(ws, true)
+}
+
+fn check(ws: &Workspace, file_rules: bool) -> Result<(), Vec<Problem>> {
     use ProblemReason::*;
     use RecordType as R;
     let mut c = Checker {
         problems: Vec::new(),
+        file_rules,
     };
     let mut seen: HashSet<Id> = HashSet::new();
     let mut unique = |c: &mut Checker, record, index, id: Id, label: &str| {
@@ -786,7 +805,7 @@ pub fn validate(ws: &Workspace) -> Result<(), Vec<Problem>> {
             ("expected_close", d.expected_close),
             ("decision_date", d.decision_date),
         ] {
-            if date.is_some_and(|date| !(1..=9999).contains(&date.year())) {
+            if file_rules && date.is_some_and(|date| !(1..=9999).contains(&date.year())) {
                 c.add(
                     R::Deal,
                     i,
@@ -1103,16 +1122,9 @@ fn repair(ws: &mut Workspace) {
     let pipelines: HashSet<Id> = ws.pipelines.iter().map(|p| p.id).collect();
     ws.deals.retain(|d| pipelines.contains(&d.pipeline_id));
     // A deal whose stage is gone, or whose stage now means another answer,
-    // keeps its answer and goes where that answer is shown.
-    let moves: Vec<(usize, Id)> = ws
-        .deals
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| ws.agreeing_stage(d).map(|s| (i, s)))
-        .collect();
-    for (i, stage_id) in moves {
-        ws.deals[i].stage_id = stage_id;
-    }
+    // keeps its answer and goes where that answer is shown; with no time of
+    // its own, a merge records no stage entry (both sides merge alike).
+    ws.heal(None);
     for d in &mut ws.deals {
         if !people.contains(&d.owner_id) {
             if let Some(o) = first_owner {

@@ -87,6 +87,9 @@ pub fn violations(ws: &Workspace) -> Vec<String> {
             (Some(r), _) if r.kind == LostReasonKind::Other && r.note.trim().is_empty() => {
                 out.push(format!("{what}: lost for \"Other\" without a note"))
             }
+            (Some(r), _) if too_long(TextField::LostNote, &r.note) => {
+                out.push(format!("{what}: lost note too long"))
+            }
             _ => {}
         }
         if d.outcome.is_closed() != d.closed_at.is_some() {

@@ -1260,7 +1260,13 @@ fn CardView(card: Card, stage_id: Id) -> impl IntoView {
                 on:dragend=move |ev: ev::DragEvent| set_dragging(&ev, false)
                 on:keydown=on_keydown
             >
-                <a class="card-title" id=format!("card-link-{id}") href=Route::Deal(id).hash()>
+                // A long title is clamped on the card; the pointer shows it whole.
+                <a
+                    class="card-title"
+                    id=format!("card-link-{id}")
+                    href=Route::Deal(id).hash()
+                    title=(card.title.chars().count() > 60).then(|| card.title.clone())
+                >
                     {card.title.clone()}
                 </a>
                 {card.client.clone().map(|c| view! { <span class="card-client">{c}</span> })}

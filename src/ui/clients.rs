@@ -231,15 +231,11 @@ fn NewClientDialog(open: RwSignal<bool>) -> impl IntoView {
         }
         error.set(None);
     });
-    state.drafts.register(move || {
+    state.drafts.register_new(move || {
         let typed = [name, company, email, phone]
             .iter()
             .any(|s| s.with_untracked(|t| !t.trim().is_empty()));
-        if typed {
-            Err(tf!(i18n, nav.draft_new_client, name = name.get_untracked()))
-        } else {
-            Ok(())
-        }
+        typed.then(|| tf!(i18n, nav.draft_new_client, name = name.get_untracked()))
     });
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();

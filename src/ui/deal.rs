@@ -563,11 +563,11 @@ fn DealForm(id: Id) -> impl IntoView {
     // Saves the fields that differ from the deal (nothing when none does);
     // the message when they cannot be saved, which the form shows too.
     let save = move || -> Result<(), String> {
-        let mine = read().inspect_err(|message| error.set(Some(message.clone())))?;
         // A deal deleted meanwhile takes its page, and this form, with it.
         let Some(now) = untrack(current) else {
             return Ok(());
         };
+        let mine = read().inspect_err(|message| error.set(Some(message.clone())))?;
         let input = mine.rebased(&base.get_value(), &now);
         if input == now {
             error.set(None);
@@ -745,13 +745,12 @@ fn Tasks(id: Id) -> impl IntoView {
     let due = RwSignal::new(format::datetime_input(super::now() + Duration::days(1)));
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    state.drafts.register(move || {
+    state.drafts.register_new(move || {
         let typed = note.get_untracked();
-        if typed.trim().is_empty() {
-            Ok(())
-        } else {
-            Err(tf!(i18n, nav.draft_new_task, note = typed))
-        }
+        // A task for a deal deleted meanwhile has nowhere to go.
+        let deal_exists = state.workspace.with_untracked(|ws| ws.deal(id).is_some());
+        (deal_exists && !typed.trim().is_empty())
+            .then(|| tf!(i18n, nav.draft_new_task, note = typed))
     });
     let on_add = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
@@ -1124,13 +1123,10 @@ pub fn NewDealDialog(
         value.set(String::new());
         error.set(None);
     });
-    state.drafts.register(move || {
+    state.drafts.register_new(move || {
         let typed = title.get_untracked();
-        if typed.trim().is_empty() && value.with_untracked(|v| v.trim().is_empty()) {
-            Ok(())
-        } else {
-            Err(tf!(i18n, nav.draft_new_deal, title = typed))
-        }
+        let empty = typed.trim().is_empty() && value.with_untracked(|v| v.trim().is_empty());
+        (!empty).then(|| tf!(i18n, nav.draft_new_deal, title = typed))
     });
     let on_submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();

@@ -43,6 +43,12 @@ impl Drafts {
         });
     }
 
+    /// Registers a form for a record not added yet: `typed` says what the
+    /// user typed into it, if anything, which leaving would lose.
+    pub fn register_new(&self, typed: impl Fn() -> Option<String> + Send + Sync + 'static) {
+        self.register(move || typed().map_or(Ok(()), Err));
+    }
+
     /// Lets every form save what it holds; what could not be saved, one
     /// line each.
     pub fn settle_all(&self) -> Vec<String> {

@@ -254,7 +254,7 @@ pub fn text_field(i18n: I18n, field: TextField) -> String {
         Notes => t_string!(i18n, client.notes),
         TaskNote => t_string!(i18n, tasks.note),
         TaskOutcome => t_string!(i18n, tasks.outcome),
-        LostNote => t_string!(i18n, lost.reason),
+        LostNote => t_string!(i18n, tasks.note),
     }
     .to_string()
 }

@@ -168,9 +168,13 @@ impl AppState {
                 .collect::<Vec<_>>()
                 .join("\n")
         );
-        web_sys::window()
+        let leave = web_sys::window()
             .and_then(|w| w.confirm_with_message(&question).ok())
-            .unwrap_or(true)
+            .unwrap_or(true);
+        if !leave {
+            show_first_form_error();
+        }
+        leave
     }
 
     /// Shows another screen, once the screen shown may be left.
@@ -190,6 +194,22 @@ impl AppState {
     /// Says `text` to screen-reader users.
     pub fn announce(&self, text: String) {
         self.announcement.set(text);
+    }
+}
+
+/// Brings the first form message that says why an edit was not saved into
+/// view and gives it the focus, for the user who chose to stay and fix it:
+/// on a long form it may be far from where the user is looking.
+fn show_first_form_error() {
+    use wasm_bindgen::JsCast;
+    let error = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".form-error").ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(error) = error {
+        error.set_tab_index(-1);
+        error.scroll_into_view();
+        let _ = error.focus();
     }
 }
 
@@ -277,7 +297,7 @@ fn App() -> impl IntoView {
     let (initial, ready, problem) = match loaded {
         Loaded::Workspace(mut ws, found) => {
             stored = found;
-            healed = ws.heal(now());
+            healed = ws.heal(Some(now()));
             (ws, true, None)
         }
         Loaded::Empty => (placeholder_workspace(), false, None),
@@ -347,6 +367,19 @@ fn App() -> impl IntoView {
             return;
         }
         state.route.set(route);
+    });
+    // A tab hidden or closed without a prompt (a phone switching apps, a
+    // browser that skips `beforeunload`): forms save what they can, then
+    // the autosave writes it.
+    let settle_and_save = move || {
+        let _ = state.drafts.settle_all();
+        state.autosave.flush_on_hide();
+    };
+    let _ = window_event_listener(leptos::ev::pagehide, move |_| settle_and_save());
+    let _ = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if storage::page_hidden() {
+            settle_and_save();
+        }
     });
     // Closing or reloading the tab: the browser asks while anything typed
     // or changed is not saved (storage full, or a form that cannot save).

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::deal::LostReasonFields;
 use super::i18n::*;
-use super::widgets::Modal;
+use super::widgets::{follow_stored, Modal};
 use super::{labels, use_app, AppState};
 use crate::domain::{Command, Id, Stage, StageInput, StageKind, StagePreset};
 
@@ -73,12 +73,8 @@ fn PipelineSettings() -> impl IntoView {
             .workspace
             .with(|ws| ws.current_pipeline().map(|p| (p.id, p.name.clone())))
     };
-    let name = RwSignal::new(current().map(|p| p.1).unwrap_or_default());
-    Effect::new(move |_| {
-        if let Some((_, n)) = current() {
-            name.set(n);
-        }
-    });
+    let name = RwSignal::new(untrack(current).map(|p| p.1).unwrap_or_default());
+    follow_stored(move || current().map(|p| p.1).unwrap_or_default(), name);
     // Leaving the page renames the pipeline when the name was changed.
     state.drafts.register(move || {
         let Some((id, stored)) = untrack(current) else {
@@ -168,13 +164,9 @@ fn StageSettings() -> impl IntoView {
     let probability = RwSignal::new("50".to_string());
     let idle = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    state.drafts.register(move || {
+    state.drafts.register_new(move || {
         let typed = name.get_untracked();
-        if typed.trim().is_empty() {
-            Ok(())
-        } else {
-            Err(tf!(i18n, nav.draft_new_stage, name = typed))
-        }
+        (!typed.trim().is_empty()).then(|| tf!(i18n, nav.draft_new_stage, name = typed))
     });
     let add = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
@@ -215,12 +207,15 @@ fn StageSettings() -> impl IntoView {
         <section aria-labelledby="stage-settings">
             <h3 id="stage-settings">{t!(i18n, settings.stages)}</h3>
             <ol class="stage-list">
-                <For
-                    each={move || stages.get().into_iter().enumerate().collect::<Vec<_>>()}
-                    key={|entry: &(usize, Stage)| entry.clone()}
-                    let((index, stage))
-                >
-                    <StageRow stage index count=Signal::derive(move || stages.with(Vec::len)) removing />
+                // Keyed by id: a row keeps what is typed in it while other
+                // stages change, move or go.
+                <For each=move || stages.with(|s| s.iter().map(|s| s.id).collect::<Vec<_>>()) key=|id| *id let(id)>
+                    <StageRow
+                        id
+                        index=Signal::derive(move || stages.with(|s| s.iter().position(|x| x.id == id).unwrap_or(0)))
+                        count=Signal::derive(move || stages.with(Vec::len))
+                        removing
+                    />
                 </For>
             </ol>
             <form class="form-row add-stage" on:submit=add aria-label=move || t_string!(i18n, settings.add_stage) novalidate>
@@ -263,20 +258,44 @@ fn StageKindSelect(value: RwSignal<String>, #[prop(into)] label: Signal<String>)
 
 #[component]
 fn StageRow(
-    stage: Stage,
-    index: usize,
+    id: Id,
+    index: Signal<usize>,
     count: Signal<usize>,
     removing: RwSignal<Option<Stage>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
-    let id = stage.id;
-    let name = RwSignal::new(stage.name.clone());
-    let kind = RwSignal::new(labels::stage_kind_value(stage.kind).to_string());
-    let probability = RwSignal::new(stage.probability.to_string());
-    let idle = RwSignal::new(stage.idle_days.map(|d| d.to_string()).unwrap_or_default());
+    let stored = Memo::new(move |_| {
+        state
+            .workspace
+            .with(|ws| ws.stage(id).map(|(_, s)| s.clone()))
+    });
+    // The fields as text, from the stage as stored.
+    let texts = move |s: &Option<Stage>| {
+        s.as_ref().map(|s| {
+            (
+                s.name.clone(),
+                labels::stage_kind_value(s.kind).to_string(),
+                s.probability.to_string(),
+                s.idle_days.map(|d| d.to_string()).unwrap_or_default(),
+            )
+        })
+    };
+    let first = stored.with_untracked(texts).unwrap_or_default();
+    let name = RwSignal::new(first.0);
+    let kind = RwSignal::new(first.1);
+    let probability = RwSignal::new(first.2);
+    let idle = RwSignal::new(first.3);
+    follow_stored(move || stored.with(texts).unwrap_or_default().0, name);
+    follow_stored(move || stored.with(texts).unwrap_or_default().1, kind);
+    follow_stored(
+        move || stored.with(texts).unwrap_or_default().2,
+        probability,
+    );
+    follow_stored(move || stored.with(texts).unwrap_or_default().3, idle);
     let error = RwSignal::new(None::<String>);
-    let stage_name = stage.name.clone();
+    let stage_name =
+        move || stored.with(|s| s.as_ref().map(|s| s.name.clone()).unwrap_or_default());
     // Leaving the page saves a changed stage.
     state.drafts.register(move || {
         let Some(stored) = state
@@ -343,18 +362,10 @@ fn StageRow(
             state.apply(Command::MoveStage { stage_id: id, to }),
         );
     };
-    let remove = {
-        let stage = stage.clone();
-        move |_| removing.set(Some(stage.clone()))
-    };
-    let n1 = stage_name.clone();
-    let n2 = stage_name.clone();
-    let n3 = stage_name.clone();
-    let n4 = stage_name.clone();
-    let n5 = stage_name;
+    let remove = move |_| removing.set(stored.get_untracked());
     view! {
         <li class="stage-row">
-            <form class="form-row" on:submit=save aria-label=move || tf!(i18n, settings.stage_form, stage = n1.clone()).to_string() novalidate>
+            <form class="form-row" on:submit=save aria-label=move || tf!(i18n, settings.stage_form, stage = stage_name()).to_string() novalidate>
                 <label>
                     {t!(i18n, settings.stage_name)}
                     <input type="text" bind:value=name />
@@ -368,29 +379,29 @@ fn StageRow(
                     {t!(i18n, settings.idle_days)}
                     <input type="number" min="1" class="short" bind:value=idle />
                 </label>
-                <button type="submit" aria-label=move || tf!(i18n, settings.save_stage, stage = n2.clone()).to_string()>
+                <button type="submit" aria-label=move || tf!(i18n, settings.save_stage, stage = stage_name()).to_string()>
                     {t!(i18n, common.save)}
                 </button>
                 <button
                     type="button"
-                    disabled=move || index == 0
-                    aria-label=move || tf!(i18n, settings.move_up, stage = n3.clone()).to_string()
-                    on:click=move |_| move_to(index.saturating_sub(1))
+                    disabled=move || index.get() == 0
+                    aria-label=move || tf!(i18n, settings.move_up, stage = stage_name()).to_string()
+                    on:click=move |_| move_to(index.get_untracked().saturating_sub(1))
                 >
                     "↑"
                 </button>
                 <button
                     type="button"
-                    disabled={move || index + 1 >= count.get()}
-                    aria-label=move || tf!(i18n, settings.move_down, stage = n4.clone()).to_string()
-                    on:click=move |_| move_to(index + 1)
+                    disabled={move || index.get() + 1 >= count.get()}
+                    aria-label=move || tf!(i18n, settings.move_down, stage = stage_name()).to_string()
+                    on:click=move |_| move_to(index.get_untracked() + 1)
                 >
                     "↓"
                 </button>
                 <button
                     type="button"
                     class="danger"
-                    aria-label=move || tf!(i18n, settings.remove_stage, stage = n5.clone()).to_string()
+                    aria-label=move || tf!(i18n, settings.remove_stage, stage = stage_name()).to_string()
                     on:click=remove
                 >
                     {t!(i18n, common.remove)}
@@ -540,13 +551,9 @@ fn SalespeopleSettings() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let removing = RwSignal::new(None::<(Id, String)>);
-    state.drafts.register(move || {
+    state.drafts.register_new(move || {
         let typed = name.get_untracked();
-        if typed.trim().is_empty() {
-            Ok(())
-        } else {
-            Err(tf!(i18n, nav.draft_new_salesperson, name = typed))
-        }
+        (!typed.trim().is_empty()).then(|| tf!(i18n, nav.draft_new_salesperson, name = typed))
     });
     let add = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
@@ -565,8 +572,14 @@ fn SalespeopleSettings() -> impl IntoView {
         <section aria-labelledby="salespeople-settings">
             <h3 id="salespeople-settings">{t!(i18n, settings.salespeople)}</h3>
             <ul class="people-list">
-                <For each=move || people.get() key=|p| p.clone() let((id, person, deals))>
-                    <SalespersonRow id name=person deals removing />
+                // Keyed by id, as the stage rows.
+                <For each=move || people.with(|p| p.iter().map(|p| p.0).collect::<Vec<_>>()) key=|id| *id let(id)>
+                    <SalespersonRow
+                        id
+                        name=Signal::derive(move || people.with(|p| p.iter().find(|p| p.0 == id).map(|p| p.1.clone()).unwrap_or_default()))
+                        deals=Signal::derive(move || people.with(|p| p.iter().find(|p| p.0 == id).map_or(0, |p| p.2)))
+                        removing
+                    />
                 </For>
             </ul>
             <form class="form-row" on:submit=add novalidate>
@@ -585,18 +598,17 @@ fn SalespeopleSettings() -> impl IntoView {
 #[component]
 fn SalespersonRow(
     id: Id,
-    name: String,
-    deals: usize,
+    name: Signal<String>,
+    deals: Signal<usize>,
     removing: RwSignal<Option<(Id, String)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
-    let value = RwSignal::new(name.clone());
-    let n1 = name.clone();
-    let n2 = name.clone();
-    let stored = name.clone();
+    let value = RwSignal::new(name.get_untracked());
+    follow_stored(move || name.get(), value);
     state.drafts.register(move || {
         let typed = value.get_untracked();
+        let stored = name.get_untracked();
         if typed.trim() == stored {
             return Ok(());
         }
@@ -623,19 +635,16 @@ fn SalespersonRow(
         <li>
             <form class="form-row" on:submit=rename novalidate>
                 <label>
-                    <span class="sr-only">{move || tf!(i18n, settings.salesperson_name, name = n1.clone()).to_string()}</span>
+                    <span class="sr-only">{move || tf!(i18n, settings.salesperson_name, name = name.get()).to_string()}</span>
                     <input type="text" bind:value=value />
                 </label>
-                <span class="muted">{move || tf!(i18n, settings.owns, count = deals).to_string()}</span>
+                <span class="muted">{move || tf!(i18n, settings.owns, count = deals.get()).to_string()}</span>
                 <button type="submit">{t!(i18n, settings.rename)}</button>
                 <button
                     type="button"
                     class="danger"
-                    aria-label=move || tf!(i18n, settings.remove_salesperson, name = n2.clone()).to_string()
-                    on:click={
-                        let name = name.clone();
-                        move |_| removing.set(Some((id, name.clone())))
-                    }
+                    aria-label=move || tf!(i18n, settings.remove_salesperson, name = name.get()).to_string()
+                    on:click=move |_| removing.set(Some((id, name.get_untracked())))
                 >
                     {t!(i18n, common.remove)}
                 </button>

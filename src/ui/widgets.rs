@@ -291,3 +291,21 @@ pub fn follow_record<T>(
         }
     });
 }
+
+/// Keeps `field` showing `stored` as it changes elsewhere, while the user
+/// has not changed it: a field still holding the value it was filled from
+/// takes the new one, and one the user typed in keeps what was typed.
+pub fn follow_stored<T>(stored: impl Fn() -> T + 'static, field: RwSignal<T>)
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    Effect::new(move |was: Option<T>| {
+        let now = stored();
+        if let Some(was) = was {
+            if was != now && field.with_untracked(|f| *f == was) {
+                field.set(now.clone());
+            }
+        }
+        now
+    });
+}

@@ -1,4 +1,5 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
 
 /** Opens the app on a fresh browser profile and picks a stage preset. */
 export async function startWith(page: Page, preset: "Classic funnel" | "Trainer's process" | "SPANCO", path = "./") {
@@ -41,4 +42,32 @@ export function card(page: Page, title: string): Locator {
 /** Whitespace-tolerant text (amounts are grouped with narrow no-break spaces). */
 export function text(s: string): RegExp {
   return new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s"));
+}
+
+/** A fresh browser profile with the demo pipeline loaded. */
+export async function demoPage(browser: Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("./");
+  await page.getByRole("button", { name: "Load a demo pipeline" }).click();
+  await expect(page.getByRole("article").first()).toBeVisible();
+  return { context, page };
+}
+
+/** Clicks `button` and returns the downloaded file's text. */
+export async function downloaded(page: Page, button: Locator): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent("download"), button.click()]);
+  return readFileSync((await file.path())!, "utf8");
+}
+
+/** Clicks an export button on Import / export and returns the file's text. */
+export async function exportText(page: Page, button = "Export everything (JSON)"): Promise<string> {
+  await page.getByRole("link", { name: "Import / export" }).click();
+  return downloaded(page, page.getByRole("button", { name: button }));
+}
+
+/** Chooses a file to import on Import / export. */
+export async function importFile(page: Page, name: string, text: string | Buffer) {
+  await page.getByRole("link", { name: "Import / export" }).click();
+  await page.getByLabel("Choose a file to import").setInputFiles({ name, mimeType: "application/json", buffer: Buffer.isBuffer(text) ? text : Buffer.from(text) });
 }

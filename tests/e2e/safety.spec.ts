@@ -1,34 +1,9 @@
 // Nothing a user enters is lost or hidden: removing stages, edits left on a
 // page, a full storage, large files, long texts, merging a colleague's file,
 // and the Content-Security-Policy on every screen.
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
 import { randomUUID } from "node:crypto";
-import { addDeal, card, column, startWith } from "./helpers";
-
-async function download(page: Page, button: ReturnType<Page["getByRole"]>): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent("download"), button.click()]);
-  return readFileSync((await file.path())!, "utf8");
-}
-
-async function exportText(page: Page): Promise<string> {
-  await page.getByRole("link", { name: "Import / export" }).click();
-  return download(page, page.getByRole("button", { name: "Export everything (JSON)" }));
-}
-
-async function importFile(page: Page, name: string, text: string) {
-  await page.getByRole("link", { name: "Import / export" }).click();
-  await page.getByLabel("Choose a file to import").setInputFiles({ name, mimeType: "application/json", buffer: Buffer.from(text) });
-}
-
-async function demoPage(browser: Browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto("./");
-  await page.getByRole("button", { name: "Load a demo pipeline" }).click();
-  await expect(page.getByRole("article").first()).toBeVisible();
-  return { context, page };
-}
+import { addDeal, card, column, demoPage, downloaded, exportText, importFile, startWith } from "./helpers";
 
 test("removing a stage into Lost closes its open deals for one reason, and they show as lost", async ({ page }) => {
   await startWith(page, "Trainer's process");
@@ -95,6 +70,8 @@ test("an edit that cannot be saved is asked about before the page or the tab is 
   // Staying keeps the page and what was typed.
   await expect(page.getByRole("heading", { name: "Acme", level: 2 })).toBeVisible();
   await expect(page.getByLabel("Value", { exact: true })).toHaveValue("ten euros");
+  // ...and brings the reason into view, with the focus on it.
+  await expect(page.getByRole("alert").filter({ hasText: "Enter an amount" })).toBeFocused();
   // Closing the tab asks too.
   const asked = page.waitForEvent("dialog");
   void page.close({ runBeforeUnload: true });
@@ -130,6 +107,14 @@ test("a new deal typed and put away with Escape is kept, and asked about before 
   await expect(page.getByRole("region", { name: "Pipeline board" })).toBeVisible();
 });
 
+test("what is typed in one stage's row stays while another stage moves", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("form", { name: "Stage Closing" }).getByLabel("Name").fill("Signed");
+  await page.getByRole("button", { name: "Move Negotiation up" }).click();
+  await expect(page.getByRole("form", { name: "Stage Closing" }).getByLabel("Name")).toHaveValue("Signed");
+});
+
 test("a stage renamed in settings is saved when the user goes to another screen", async ({ page }) => {
   await startWith(page, "Classic funnel");
   await page.getByRole("link", { name: "Settings" }).click();
@@ -150,7 +135,7 @@ test("with the storage full, the banner offers an export of everything and closi
   await page.evaluate(() => ((window as any).__quotaFull = true));
   await addDeal(page, "Not saved yet", "20");
   const banner = page.getByRole("alert").filter({ hasText: "Your last changes are not saved" });
-  const exported = JSON.parse(await download(page, banner.getByRole("button", { name: "Export now" })));
+  const exported = JSON.parse(await downloaded(page, banner.getByRole("button", { name: "Export now" })));
   expect(exported.workspace.deals.map((d: any) => d.title)).toEqual(["Not saved yet"]);
   const asked = page.waitForEvent("dialog");
   void page.close({ runBeforeUnload: true });

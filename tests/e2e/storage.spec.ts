@@ -1,15 +1,7 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { readFileSync } from "node:fs";
-import { addDeal, card, startWith } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { addDeal, card, demoPage, exportText, importFile, startWith } from "./helpers";
 
 const KEY = "pipeline-crm.workspace";
-
-/** Clicks an export button and returns the downloaded file's text. */
-async function exportText(page: Page, button = "Export everything (JSON)"): Promise<string> {
-  await page.getByRole("link", { name: "Import / export" }).click();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: button }).click()]);
-  return readFileSync((await download.path())!, "utf8");
-}
 
 /** The export without its time stamp, for comparing two exports. */
 async function exportedRecords(page: Page) {
@@ -45,10 +37,6 @@ async function storeAsEarlierBuild(page: Page, workspace: any, deals: unknown[] 
   return Object.keys(shards);
 }
 
-async function importFile(page: Page, name: string, text: string | Buffer) {
-  await page.getByLabel("Choose a file to import").setInputFiles({ name, mimeType: "application/json", buffer: Buffer.isBuffer(text) ? text : Buffer.from(text) });
-}
-
 async function renameDeal(page: Page, from: string, to: string) {
   await page.getByRole("link", { name: "Board", exact: true }).click();
   await page.getByRole("link", { name: from, exact: true }).click();
@@ -56,15 +44,6 @@ async function renameDeal(page: Page, from: string, to: string) {
   await page.getByRole("button", { name: "Save deal" }).click();
   await expect(page.getByText("Saved.")).toBeVisible();
   await page.getByRole("link", { name: "Board", exact: true }).click();
-}
-
-async function demoPage(browser: Browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto("./");
-  await page.getByRole("button", { name: "Load a demo pipeline" }).click();
-  await expect(page.getByRole("article").first()).toBeVisible();
-  return { context, page };
 }
 
 test("a reload keeps every record: the export before equals the export after", async ({ browser }) => {
