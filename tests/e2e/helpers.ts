@@ -66,8 +66,9 @@ export async function exportText(page: Page, button = "Export everything (JSON)"
   return downloaded(page, page.getByRole("button", { name: button }));
 }
 
-/** Chooses a file to import on Import / export. */
-export async function importFile(page: Page, name: string, text: string | Buffer) {
-  await page.getByRole("link", { name: "Import / export" }).click();
+/** Chooses a file to import on Import / export (reached from the header,
+ * unless `here`: the welcome screen offers the import itself). */
+export async function importFile(page: Page, name: string, text: string | Buffer, here = false) {
+  if (!here) await page.getByRole("link", { name: "Import / export" }).click();
   await page.getByLabel("Choose a file to import").setInputFiles({ name, mimeType: "application/json", buffer: Buffer.isBuffer(text) ? text : Buffer.from(text) });
 }

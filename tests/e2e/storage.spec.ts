@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { addDeal, card, demoPage, exportText, importFile, startWith } from "./helpers";
 
 const KEY = "pipeline-crm.workspace";
@@ -433,7 +434,7 @@ test("an export imported on another browser gives back the same data", async ({ 
   const other = await browser.newContext();
   const fresh = await other.newPage();
   await fresh.goto("./");
-  await importFile(fresh, "colleague.json", text);
+  await importFile(fresh, "colleague.json", text, true);
   await expect(fresh.getByRole("status").filter({ hasText: "The file holds" })).toBeVisible();
   await fresh.getByRole("button", { name: "Replace my data…" }).click();
   await expect(fresh.getByRole("region", { name: "Pipeline board" })).toBeVisible();
