@@ -439,6 +439,55 @@ fn command_for(
     })
 }
 
+/// Each of the index's groupings gives what a search of every record gives.
+fn groups_match_a_search(ws: &Workspace) {
+    let ids = |it: &mut dyn Iterator<Item = Id>| it.collect::<Vec<Id>>();
+    for stage in ws.pipelines.iter().flat_map(|p| &p.stages) {
+        assert_eq!(
+            ids(&mut ws.deals_in_stage(stage.id).map(|d| d.id)),
+            ids(&mut ws
+                .deals
+                .iter()
+                .filter(|d| d.stage_id == stage.id)
+                .map(|d| d.id)),
+        );
+    }
+    for d in &ws.deals {
+        assert_eq!(ws.deal(d.id).map(|x| x.id), Some(d.id));
+        assert_eq!(
+            ids(&mut ws.tasks_of_deal(d.id).map(|t| t.id)),
+            ids(&mut ws.tasks.iter().filter(|t| t.deal_id == d.id).map(|t| t.id)),
+        );
+    }
+    for c in &ws.clients {
+        assert_eq!(ws.client(c.id).map(|x| x.id), Some(c.id));
+        assert_eq!(
+            ids(&mut ws.deals_of_client(c.id).map(|d| d.id)),
+            ids(&mut ws
+                .deals
+                .iter()
+                .filter(|d| d.client_id == Some(c.id))
+                .map(|d| d.id)),
+        );
+    }
+    for p in &ws.salespeople {
+        assert_eq!(ws.salesperson(p.id).map(|x| x.id), Some(p.id));
+        assert_eq!(
+            ids(&mut ws.deals_of_owner(p.id).map(|d| d.id)),
+            ids(&mut ws.deals.iter().filter(|d| d.owner_id == p.id).map(|d| d.id)),
+        );
+    }
+    let mut open: Vec<&Task> = ws.tasks.iter().filter(|t| t.done_at.is_none()).collect();
+    open.sort_by_key(|t| t.due);
+    assert_eq!(
+        ids(&mut ws.open_tasks_by_due().map(|t| t.id)),
+        ids(&mut open.iter().map(|t| t.id)),
+    );
+    for t in &ws.tasks {
+        assert_eq!(ws.task(t.id).map(|x| x.id), Some(t.id));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -448,6 +497,9 @@ proptest! {
         steps in prop::collection::vec(any::<Step>(), 1..60),
     ) {
         let mut s = Scenario::new(StagePreset::ALL[preset]);
+        // Built before the first command, so that every later check compares
+        // the index the one door kept with one built anew.
+        s.ws.index();
         let mut deleted: Option<(Deal, Vec<Task>)> = None;
         for step in steps {
             let mut next = s.ids.0;
@@ -472,6 +524,8 @@ proptest! {
             }
             let broken = violations(&s.ws);
             prop_assert!(broken.is_empty(), "after {}: {:#?}", description, broken);
+            prop_assert!(s.ws.built_index().is_some());
+            groups_match_a_search(&s.ws);
             s.advance(hours(1));
         }
     }

@@ -676,8 +676,15 @@ fn has_open_stage(stages: &[Stage]) -> bool {
 
 impl Workspace {
     /// The one door for changes: validates `command`, applies it at time `now`,
-    /// or returns why not and leaves the workspace untouched.
+    /// or returns why not and leaves the workspace untouched. The indexes
+    /// follow the change.
     pub fn apply(&mut self, command: Command, now: DateTime<Utc>) -> Result<(), DomainError> {
+        let result = self.run(command, now);
+        self.reindex();
+        result
+    }
+
+    fn run(&mut self, command: Command, now: DateTime<Utc>) -> Result<(), DomainError> {
         use Command::*;
         match command {
             CreateDeal {
@@ -1542,6 +1549,7 @@ impl Workspace {
                 });
             }
         }
+        self.reindex();
         moves.len()
     }
 
@@ -1555,24 +1563,20 @@ impl Workspace {
     }
 
     fn deal_mut(&mut self, id: Id) -> Result<&mut Deal, DomainError> {
-        self.deals
-            .iter_mut()
-            .find(|d| d.id == id)
-            .ok_or(DomainError::DealNotFound)
+        let at = self.deal_position(id).ok_or(DomainError::DealNotFound)?;
+        Ok(&mut self.deals[at])
     }
 
     fn client_mut(&mut self, id: Id) -> Result<&mut Client, DomainError> {
-        self.clients
-            .iter_mut()
-            .find(|c| c.id == id)
-            .ok_or(DomainError::ClientNotFound)
+        let at = self
+            .client_position(id)
+            .ok_or(DomainError::ClientNotFound)?;
+        Ok(&mut self.clients[at])
     }
 
     fn task_mut(&mut self, id: Id) -> Result<&mut Task, DomainError> {
-        self.tasks
-            .iter_mut()
-            .find(|t| t.id == id)
-            .ok_or(DomainError::TaskNotFound)
+        let at = self.task_position(id).ok_or(DomainError::TaskNotFound)?;
+        Ok(&mut self.tasks[at])
     }
 
     fn pipeline_mut(&mut self, id: Id) -> Result<&mut Pipeline, DomainError> {

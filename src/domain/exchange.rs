@@ -987,6 +987,7 @@ pub fn merge(ours: &Workspace, theirs: &Workspace) -> (Workspace, MergeReport) {
             &mut report,
         ),
         tombstones: Vec::new(),
+        indexes: Default::default(),
     };
     let mut tombstones: Vec<Tombstone> = ours
         .tombstones
@@ -1088,6 +1089,7 @@ pub fn onto_our_pipelines(
     {
         out.settings.current_pipeline_id = m.ours;
     }
+    out.reindex();
     out
 }
 
@@ -1140,6 +1142,7 @@ fn repair(ws: &mut Workspace) {
     ws.settings
         .quotas
         .retain(|q| q.salesperson_id.is_none_or(|s| people.contains(&s)));
+    ws.reindex();
 }
 
 /// Makes a spreadsheet cell safe: text that a spreadsheet would run as a

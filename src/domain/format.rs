@@ -225,5 +225,6 @@ fn migrate_v1(
             updated_at: now,
         }],
         tombstones: Vec::new(),
+        indexes: Default::default(),
     }
 }

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use super::index::Index;
 use super::limits::{too_long, TextField};
 use super::model::*;
 
@@ -127,6 +128,10 @@ pub fn violations(ws: &Workspace) -> Vec<String> {
         if too_long(TextField::TaskNote, &t.note) || too_long(TextField::TaskOutcome, &t.outcome) {
             out.push(format!("task {}: text too long", t.id));
         }
+    }
+    // The indexes the one door keeps must say what indexes built anew say.
+    if ws.built_index().is_some_and(|kept| *kept != Index::of(ws)) {
+        out.push("the indexes disagree with the records".into());
     }
     out
 }

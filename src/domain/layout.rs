@@ -440,6 +440,7 @@ pub fn assemble_stored(
         tasks: Vec::new(),
         salespeople: meta.salespeople,
         tombstones: Vec::new(),
+        indexes: Default::default(),
     };
     let mut stored = HashMap::new();
     for family in Family::ALL {
@@ -497,6 +498,7 @@ pub fn partial(key: &str, raw: &str, ours: &Workspace) -> Result<Workspace, Form
         tasks: Vec::new(),
         salespeople: Vec::new(),
         tombstones: Vec::new(),
+        indexes: Default::default(),
     };
     if key == META_KEY {
         let json = unpack(raw).map_err(|e| FormatError::NotJson(e.to_string()))?;

@@ -7,6 +7,7 @@ mod command;
 pub mod demo;
 pub mod exchange;
 pub mod format;
+pub mod index;
 pub mod invariants;
 pub mod layout;
 pub mod limits;

@@ -2,6 +2,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::index::Indexes;
 use super::money::Money;
 use super::presets::StagePreset;
 use super::sorting;
@@ -561,6 +562,9 @@ pub struct Workspace {
     pub salespeople: Vec<Salesperson>,
     /// Deleted records, so merges do not resurrect them.
     pub tombstones: Vec<Tombstone>,
+    /// Records by id and by what the screens group on (see `index.rs`).
+    #[serde(skip)]
+    pub indexes: Indexes,
 }
 
 impl Workspace {
@@ -592,6 +596,7 @@ impl Workspace {
                 updated_at: now,
             }],
             tombstones: Vec::new(),
+            indexes: Indexes::default(),
         }
     }
 
@@ -608,22 +613,22 @@ impl Workspace {
 
     /// The deal with this id.
     pub fn deal(&self, id: Id) -> Option<&Deal> {
-        self.deals.iter().find(|d| d.id == id)
+        self.deal_position(id).map(|i| &self.deals[i])
     }
 
     /// The client with this id.
     pub fn client(&self, id: Id) -> Option<&Client> {
-        self.clients.iter().find(|c| c.id == id)
+        self.client_position(id).map(|i| &self.clients[i])
     }
 
     /// The task with this id.
     pub fn task(&self, id: Id) -> Option<&Task> {
-        self.tasks.iter().find(|t| t.id == id)
+        self.task_position(id).map(|i| &self.tasks[i])
     }
 
     /// The salesperson with this id.
     pub fn salesperson(&self, id: Id) -> Option<&Salesperson> {
-        self.salespeople.iter().find(|s| s.id == id)
+        self.salesperson_position(id).map(|i| &self.salespeople[i])
     }
 
     /// The stage with this id in any pipeline, with its pipeline.
@@ -633,26 +638,10 @@ impl Workspace {
             .find_map(|p| p.stage(id).map(|s| (p, s)))
     }
 
-    /// Deals in the given stage, in the order they were added.
-    pub fn deals_in_stage(&self, stage_id: Id) -> impl Iterator<Item = &Deal> {
-        self.deals.iter().filter(move |d| d.stage_id == stage_id)
-    }
-
-    /// Tasks of a deal, in the order they were added.
-    pub fn tasks_of_deal(&self, deal_id: Id) -> impl Iterator<Item = &Task> {
-        self.tasks.iter().filter(move |t| t.deal_id == deal_id)
-    }
-
-    /// Deals of a client.
-    pub fn deals_of_client(&self, client_id: Id) -> impl Iterator<Item = &Deal> {
-        self.deals
-            .iter()
-            .filter(move |d| d.client_id == Some(client_id))
-    }
-
     /// Puts records in a canonical order, the one storage gives back: by
     /// creation (deletion for tombstones), then id.
     pub fn canonical(&mut self) {
+        self.drop_index();
         sorting::sort_by_moment_and_id(&mut self.deals, |d| (d.created_at, d.id));
         sorting::sort_by_moment_and_id(&mut self.clients, |c| (c.created_at, c.id));
         sorting::sort_by_moment_and_id(&mut self.tasks, |t| (t.created_at, t.id));
@@ -661,10 +650,10 @@ impl Workspace {
 
     /// Whether any record (of any kind) has this id.
     pub fn id_in_use(&self, id: Id) -> bool {
-        self.deals.iter().any(|d| d.id == id)
-            || self.clients.iter().any(|c| c.id == id)
-            || self.tasks.iter().any(|t| t.id == id)
-            || self.salespeople.iter().any(|s| s.id == id)
+        self.deal_position(id).is_some()
+            || self.client_position(id).is_some()
+            || self.task_position(id).is_some()
+            || self.salesperson_position(id).is_some()
             || self
                 .pipelines
                 .iter()
