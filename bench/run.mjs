@@ -16,7 +16,9 @@ const args = process.argv.slice(2);
 const dist = args[0] ?? "dist";
 const dataDir = args[1] ?? "target/bench";
 const runs = Number(args[args.indexOf("--runs") + 1] || 5) || 5;
-const write = !args.includes("--no-write");
+// --screens: only the screens, actions, exports and import (for working on them).
+const screensOnly = args.includes("--screens");
+const write = !args.includes("--no-write") && !screensOnly;
 const port = 4191;
 const base = `http://127.0.0.1:${port}/`;
 const KEY = "pipeline-crm.workspace";
@@ -87,7 +89,7 @@ async function openBoard({ page }) {
 
 try {
   // 1. What the first load fetches, gzip-compressed.
-  {
+  if (!screensOnly) {
     const context = await browser.newContext();
     const page = await context.newPage();
     const files = {};
@@ -109,7 +111,7 @@ try {
   }
 
   // 2. Cold load with 1 000 deals, and the floor on the same data.
-  {
+  if (!screensOnly) {
     const stored = JSON.parse(readFileSync(join(dataDir, "1k.layout.json"), "utf8"));
     const plain = readFileSync(join(dataDir, "1k.json"), "utf8");
     const app = [];
@@ -155,7 +157,7 @@ try {
   }
 
   // 3 and 4. Moving a deal and typing a search with 10 000 deals.
-  {
+  if (!screensOnly) {
     const stored = JSON.parse(readFileSync(join(dataDir, "10k.layout.json"), "utf8"));
     const opened = await contextWith(stored);
     const page = await openBoard(opened);
@@ -214,7 +216,7 @@ try {
   }
 
   // 5. 10 000 deals and 50 000 tasks: size in localStorage, and load time.
-  {
+  if (!screensOnly) {
     const stored = JSON.parse(readFileSync(join(dataDir, "scale.layout.json"), "utf8"));
     const plainBytes = readFileSync(join(dataDir, "scale.json")).length;
     // The quota measured, not assumed: the longest value this origin may store.
@@ -253,14 +255,177 @@ try {
     }
     figure("scale_load_ms", round(median(loads)), "ms", { runs: loads.map(round) });
   }
+
+  // 6. Every screen opened from the header, and one action on each, with
+  // 1 000 deals and with 10 000 deals + 50 000 tasks.
+  for (const [label, file] of [["1k", "1k.layout.json"], ["scale", "scale.layout.json"]]) {
+    const stored = JSON.parse(readFileSync(join(dataDir, file), "utf8"));
+    const opened = await contextWith(stored);
+    const page = await openBoard(opened);
+    await page.evaluate(installTimers);
+    const screens = [
+      ["board", 'a[href="#/board"]', 'section[aria-label="Pipeline board"] article'],
+      ["deal", 'section[aria-label="Pipeline board"] article a.card-title', "#deal-title"],
+      ["clients", 'a[href="#/clients"]', "#clients-title"],
+      ["client", 'section[aria-labelledby="clients-title"] tbody th a', "#client-title"],
+      ["agenda", 'a[href="#/agenda"]', "#agenda-title"],
+      ["dashboard", 'a[href="#/dashboard"]', "#dashboard-title"],
+      ["settings", 'a[href="#/settings"]', "#settings-title"],
+      ["data", 'a[href="#/data"]', "#data-title"],
+    ];
+    const times = Object.fromEntries(screens.map(([name]) => [name, []]));
+    for (let i = 0; i < 3; i++) {
+      for (const [name, click, until] of screens) {
+        // The deal is opened from the board, the client from the list.
+        const from = { deal: 'a[href="#/board"]', client: 'a[href="#/clients"]' }[name];
+        const fromUntil = { deal: 'section[aria-label="Pipeline board"] article', client: 'section[aria-labelledby="clients-title"] tbody th a' }[name];
+        if (from) await page.evaluate(([c, u]) => window.__open(c, u), [from, fromUntil]);
+        else if (name !== "board") await page.evaluate(() => window.__open('a[href="#/board"]', 'section[aria-label="Pipeline board"] article'));
+        else await page.evaluate(() => window.__open('a[href="#/settings"]', "#settings-title"));
+        times[name].push(await page.evaluate(([c, u]) => window.__open(c, u), [click, until]));
+      }
+    }
+    for (const [name] of screens) figure(`open_${name}_${label}_ms`, round(median(times[name])), "ms", { runs: times[name].map(round) });
+
+    // Actions, each timed from the event to the next painted frame.
+    const actions = {};
+    const act = async (name, fn) => {
+      const xs = [];
+      for (let i = 0; i < 3; i++) xs.push(await fn(i));
+      actions[name] = xs;
+      figure(`action_${name}_${label}_ms`, round(median(xs)), "ms", { runs: xs.map(round) });
+    };
+    await page.evaluate(() => window.__open('a[href="#/agenda"]', "#agenda-title"));
+    await act("task_done", () => page.evaluate(() => window.__act(() => document.querySelector(".agenda-group tbody button").click())));
+    await page.evaluate(() => window.__open('a[href="#/clients"]', "#clients-title"));
+    await act("clients_sort", () => page.evaluate(() => window.__act(() => document.querySelectorAll("th .sort-button")[2].click())));
+    await page.evaluate(() => window.__open('a[href="#/dashboard"]', "#dashboard-title"));
+    await act("dashboard_period", (i) =>
+      page.evaluate((v) => window.__act(() => {
+        const select = document.querySelector("#dashboard-title").closest("section").querySelector("select");
+        select.value = v;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }), ["last_month", "quarter", "month"][i % 3]),
+    );
+    await page.evaluate(() => window.__open('a[href="#/board"]', 'section[aria-label="Pipeline board"] article'));
+    await page.evaluate(() => window.__open('section[aria-label="Pipeline board"] article a.card-title', "#deal-title"));
+    await act("deal_save_field", (i) =>
+      page.evaluate((v) => window.__act(() => {
+        const input = [...document.querySelectorAll(".deal-form label")].find((l) => l.textContent.trim().startsWith("Next step")).querySelector("input");
+        input.value = v;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }), `Call back ${i}`),
+    );
+    await page.evaluate(() => window.__open('a[href="#/settings"]', "#settings-title"));
+    await act("stage_rename", (i) =>
+      page.evaluate((v) => window.__act(() => {
+        const input = document.querySelector('form[aria-label^="Stage "] input[type="text"]');
+        input.value = v;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }), `Renamed ${i}`),
+    );
+
+    // Exports: from the click to the file handed to the browser.
+    await page.evaluate(() => window.__open('a[href="#/data"]', "#data-title"));
+    for (const [name, button] of [["json", "Export everything (JSON)"], ["csv", "Deals (CSV)"]]) {
+      const xs = [];
+      for (let i = 0; i < 3; i++) xs.push(await page.evaluate((b) => window.__download(b), button));
+      figure(`export_${name}_${label}_ms`, round(median(xs)), "ms", { runs: xs.map(round) });
+    }
+    await opened.context.close();
+  }
+
+  // 7. Importing the app's own export of 10 000 deals + 50 000 tasks: checked
+  // and previewed, then applied (Replace), into a fresh browser.
+  {
+    const stored = JSON.parse(readFileSync(join(dataDir, "scale.layout.json"), "utf8"));
+    const opened = await contextWith(stored);
+    const page = await openBoard(opened);
+    await page.evaluate(installTimers);
+    await page.evaluate(() => window.__open('a[href="#/data"]', "#data-title"));
+    const exported = await page.evaluate(() => window.__download("Export everything (JSON)", true));
+    await opened.context.close();
+    const preview = [];
+    const apply = [];
+    for (let i = 0; i < 3; i++) {
+      const other = await contextWith({});
+      const p = other.page;
+      await p.goto(base + "#/board");
+      await p.getByRole("button", { name: "Start with Classic funnel" }).click();
+      await p.evaluate(installTimers);
+      await p.evaluate(() => window.__open('a[href="#/data"]', "#data-title"));
+      await p.evaluate(() => (window.__t0 = performance.now()));
+      await p.getByLabel("Choose a file to import").setInputFiles({ name: "scale.json", mimeType: "application/json", buffer: Buffer.from(exported) });
+      await p.getByRole("status").filter({ hasText: "The file holds" }).waitFor({ timeout: 60_000 });
+      preview.push(await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now() - window.__t0), 0)))));
+      p.once("dialog", (d) => d.accept());
+      const t = await p.evaluate(() => {
+        const button = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Replace my data…");
+        return window.__open(button, 'section[aria-label="Pipeline board"] article');
+      });
+      apply.push(t);
+      await other.context.close();
+    }
+    figure("import_scale_preview_ms", round(median(preview)), "ms", { runs: preview.map(round), bytes: exported.length });
+    figure("import_scale_apply_ms", round(median(apply)), "ms", { runs: apply.map(round) });
+  }
 } finally {
   await browser.close();
   server.kill();
 }
 
+/** In-page timers: `__open(click, until)` clicks and waits for `until` to be
+ * on the page, `__act(fn)` runs `fn`, each resolving with the time to the
+ * frame painted after it; `__download(button)` the time from the click to
+ * the file handed to the browser. */
+function installTimers() {
+  const painted = (t0, resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+  window.__open = (click, until) =>
+    new Promise((resolve) => {
+      const target = typeof click === "string" ? document.querySelector(click) : click;
+      const t0 = performance.now();
+      target.click();
+      const check = () => {
+        if (!document.querySelector(until)) return false;
+        painted(t0, resolve);
+        return true;
+      };
+      if (check()) return;
+      const o = new MutationObserver(() => check() && o.disconnect());
+      o.observe(document, { childList: true, subtree: true });
+    });
+  window.__act = (fn) =>
+    new Promise((resolve) => {
+      const t0 = performance.now();
+      fn();
+      painted(t0, resolve);
+    });
+  window.__download = (name, text = false) =>
+    new Promise((resolve) => {
+      const click = HTMLAnchorElement.prototype.click;
+      const createObjectURL = URL.createObjectURL;
+      let blob = null;
+      URL.createObjectURL = (b) => {
+        blob = b;
+        return createObjectURL(b);
+      };
+      const t0 = performance.now();
+      HTMLAnchorElement.prototype.click = function () {
+        HTMLAnchorElement.prototype.click = click;
+        URL.createObjectURL = createObjectURL;
+        const took = performance.now() - t0;
+        if (!text) return resolve(took);
+        blob.text().then(resolve);
+      };
+      [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === name).click();
+    });
+}
+
 // The readable table, against the budgets of the issue.
 const get = (name) => figures.find((f) => f.figure === name);
-const budgets = [
+const budgets = screensOnly ? [] : [
   ["Transfer, first load (gzip)", `${(get("transfer_gzip_bytes").value / 1024).toFixed(1)} KiB`, "≤ 200 KiB", get("transfer_gzip_bytes").value <= 200 * 1024],
   ["Cold load, 1 000 deals", `${get("cold_load_1k_ms").value} ms`, "≤ 150 ms", get("cold_load_1k_ms").value <= 150],
   ["… floor (read + JSON.parse)", `${get("floor_1k_ms").value} ms`, "", null],
@@ -273,6 +438,28 @@ const budgets = [
   ["Stored, 10 000 deals + 50 000 tasks", `${get("scale_stored_chars").value} chars (${get("scale_stored_chars").share_of_quota} of the measured quota)`, "fits", get("scale_stored_chars").value <= get("scale_stored_chars").quota_chars_measured],
   ["Load, 10 000 deals + 50 000 tasks", `${get("scale_load_ms").value} ms`, "≤ 500 ms", get("scale_load_ms").value <= 500],
 ];
+// Screens and actions, at 1 000 deals and at 10 000 deals + 50 000 tasks.
+const screenNames = { board: "the board", deal: "a deal (from a card)", clients: "Clients", client: "a client (from the list)", agenda: "Agenda", dashboard: "Dashboard", settings: "Settings", data: "Import / export" };
+const actionNames = { task_done: "mark a task done (Agenda)", clients_sort: "sort clients by score", dashboard_period: "change the dashboard's period", deal_save_field: "save a field on a deal", stage_rename: "rename a stage (Settings)" };
+for (const [label, scaleName, openBudget] of [["1k", "1 000 deals", 50], ["scale", "10 000 deals + 50 000 tasks", 100]]) {
+  for (const [key, name] of Object.entries(screenNames)) {
+    const f = get(`open_${key}_${label}_ms`);
+    if (f) budgets.push([`Open ${name}, ${scaleName}`, `${f.value} ms`, `≤ ${openBudget} ms`, f.value <= openBudget]);
+  }
+  for (const [key, name] of Object.entries(actionNames)) {
+    const f = get(`action_${key}_${label}_ms`);
+    if (f) budgets.push([`Action: ${name}, ${scaleName}`, `${f.value} ms`, "≤ 50 ms", f.value <= 50]);
+  }
+  for (const kind of ["json", "csv"]) {
+    const f = get(`export_${kind}_${label}_ms`);
+    const limit = kind === "json" && label === "scale" ? 300 : null;
+    if (f) budgets.push([`Export ${kind.toUpperCase()}, ${scaleName}: click to file`, `${f.value} ms`, limit ? `≤ ${limit} ms` : "", limit ? f.value <= limit : null]);
+  }
+}
+if (get("import_scale_preview_ms")) {
+  budgets.push(["Import of the 10 000 + 50 000 export: checked and previewed", `${get("import_scale_preview_ms").value} ms`, "≤ 1 000 ms", get("import_scale_preview_ms").value <= 1000]);
+  budgets.push(["… applied (Replace)", `${get("import_scale_apply_ms").value} ms`, "≤ 1 000 ms", get("import_scale_apply_ms").value <= 1000]);
+}
 const table = [
   "| figure | measured | budget | met |",
   "|---|---|---|---|",

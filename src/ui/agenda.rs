@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::deal::{accept_suggestion, described_suggestions_all};
 use super::i18n::*;
+use super::paged::{Paging, ShowMore};
 use super::{format, labels, use_app, AppState, Route};
 use crate::domain::agenda::{agenda, fell_due};
 use crate::domain::{Command, Id, TaskKind};
@@ -65,30 +66,28 @@ fn rows(state: AppState, ids: &[(Id, u8)]) -> Vec<AgendaRow> {
 pub fn AgendaPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
+    // Which tasks, in order; each group draws rows for the page it shows.
     let groups = Memo::new(move |_| {
         let now = state.now.get();
-        let a = state
+        state
             .workspace
-            .with(|ws| agenda(ws, now, end_of_today(now)));
-        (
-            rows(state, &a.overdue),
-            rows(state, &a.today),
-            rows(state, &a.upcoming),
-        )
+            .with(|ws| agenda(ws, now, end_of_today(now)))
     });
     let suggestions = Memo::new(move |_| described_suggestions_all(state, i18n));
+    let suggestion_paging = Paging::new();
+    let shown_suggestions = move || suggestions.with(|s| suggestion_paging.take(s));
     view! {
         <section aria-labelledby="agenda-title">
             <h2 id="agenda-title">{t!(i18n, agenda.title)}</h2>
             <NotificationOptIn />
             <AgendaGroup
                 title=Signal::derive(move || t_string!(i18n, agenda.overdue).to_string())
-                rows=Signal::derive(move || groups.with(|g| g.0.clone()))
+                ids=Signal::derive(move || groups.with(|g| g.overdue.clone()))
                 overdue=true
             />
             <AgendaGroup
                 title=Signal::derive(move || t_string!(i18n, agenda.today).to_string())
-                rows=Signal::derive(move || groups.with(|g| g.1.clone()))
+                ids=Signal::derive(move || groups.with(|g| g.today.clone()))
                 overdue=false
             />
             // What is due comes first; suggestions turn into tasks for later.
@@ -96,7 +95,7 @@ pub fn AgendaPage() -> impl IntoView {
                 <section class="suggestions" aria-labelledby="agenda-suggestions">
                     <h3 id="agenda-suggestions">{t!(i18n, cadence.title)}</h3>
                     <ul>
-                        <For each=move || suggestions.get() key=|(s, deal, text)| (s.key.clone(), s.deal_id, deal.clone(), text.clone()) let((s, deal, text))>
+                        <For each=shown_suggestions key=|(s, deal, text)| (s.key.clone(), s.deal_id, deal.clone(), text.clone()) let((s, deal, text))>
                             <li class="suggestion">
                                 <span>
                                     <a href=Route::Deal(s.deal_id).hash()>{deal.clone()}</a>
@@ -115,11 +114,12 @@ pub fn AgendaPage() -> impl IntoView {
                             </li>
                         </For>
                     </ul>
+                    <ShowMore paging=suggestion_paging total=Signal::derive(move || suggestions.with(Vec::len)) />
                 </section>
             </Show>
             <AgendaGroup
                 title=Signal::derive(move || t_string!(i18n, agenda.upcoming).to_string())
-                rows=Signal::derive(move || groups.with(|g| g.2.clone()))
+                ids=Signal::derive(move || groups.with(|g| g.upcoming.clone()))
                 overdue=false
             />
         </section>
@@ -127,14 +127,16 @@ pub fn AgendaPage() -> impl IntoView {
 }
 
 #[component]
-fn AgendaGroup(
-    title: Signal<String>,
-    rows: Signal<Vec<AgendaRow>>,
-    overdue: bool,
-) -> impl IntoView {
+fn AgendaGroup(title: Signal<String>, ids: Signal<Vec<(Id, u8)>>, overdue: bool) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
-    let heading = move || format!("{} ({})", title.get(), rows.with(Vec::len));
+    let paging = Paging::new();
+    let total = Signal::derive(move || ids.with(Vec::len));
+    let rows = Memo::new(move |_| {
+        let shown = paging.shown();
+        ids.with(|ids| rows(state, &ids[..ids.len().min(shown)]))
+    });
+    let heading = move || format!("{} ({})", title.get(), total.get());
     let done = move |id: Id| {
         let command = Command::CompleteTask {
             id,
@@ -192,6 +194,7 @@ fn AgendaGroup(
                         </tbody>
                     </table>
                 </div>
+                <ShowMore paging total />
             </Show>
         </section>
     }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::deal::{NewDealDialog, TaskRow};
 use super::i18n::*;
+use super::paged::{Paging, ShowMore};
 use super::widgets::{follow_record, FormStatus, Modal};
 use super::{format, labels, use_app, Route};
 use crate::domain::agenda::{client_overviews, ClientOverview};
@@ -66,6 +67,9 @@ struct Row {
     overview: ClientOverview,
     name: String,
     company: String,
+    /// Lower-case name and company, to sort by (made once, not per comparison).
+    name_key: String,
+    company_key: String,
 }
 
 /// The clients list.
@@ -76,6 +80,7 @@ pub fn Clients() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new((SortBy::Name, true));
     let creating = RwSignal::new(false);
+    let paging = Paging::new();
     let rows = Memo::new(move |_| {
         let needle = search.get().trim().to_lowercase();
         let (by, ascending) = sort.get();
@@ -91,6 +96,8 @@ pub fn Clients() -> impl IntoView {
                     hit.then(|| Row {
                         name: c.name.clone(),
                         company: c.company.clone(),
+                        name_key: c.name.to_lowercase(),
+                        company_key: c.company.to_lowercase(),
                         overview: o,
                     })
                 })
@@ -98,8 +105,8 @@ pub fn Clients() -> impl IntoView {
         });
         sorting::sort_by(&mut rows, |a, b| {
             let order = match by {
-                SortBy::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
-                SortBy::Company => a.company.to_lowercase().cmp(&b.company.to_lowercase()),
+                SortBy::Name => a.name_key.cmp(&b.name_key),
+                SortBy::Company => a.company_key.cmp(&b.company_key),
                 SortBy::Score => a
                     .overview
                     .score
@@ -184,7 +191,7 @@ pub fn Clients() -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            <For each=move || rows.get() key=|r| (r.overview.id, r.name.clone(), r.company.clone(), r.overview.open_deals, r.overview.open_value, r.overview.last_contact, r.overview.score.map(|s| s.score)) let(row)>
+                            <For each=move || rows.with(|r| paging.take(r)) key=|r| (r.overview.id, r.name.clone(), r.company.clone(), r.overview.open_deals, r.overview.open_value, r.overview.last_contact, r.overview.score.map(|s| s.score)) let(row)>
                                 <tr>
                                     <th scope="row">
                                         <a href=Route::Client(row.overview.id).hash()>{row.name.clone()}</a>
@@ -207,6 +214,7 @@ pub fn Clients() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                <ShowMore paging total=Signal::derive(move || rows.with(Vec::len)) />
             </Show>
             <NewClientDialog open=creating />
         </section>

@@ -614,15 +614,17 @@ fn DealForm(id: Id) -> impl IntoView {
     let salespeople = move || salesperson_options(state);
     let sources = move || {
         state.workspace.with(|ws| {
-            let mut list: Vec<String> = ws
+            // Distinct first: a few sources among thousands of deals, and
+            // sorting by the reader's collation is the costly part.
+            let distinct: std::collections::HashSet<&str> = ws
                 .deals
                 .iter()
-                .map(|d| d.source.clone())
-                .chain(ws.clients.iter().map(|c| c.source.clone()))
+                .map(|d| d.source.as_str())
+                .chain(ws.clients.iter().map(|c| c.source.as_str()))
                 .filter(|s| !s.is_empty())
                 .collect();
+            let mut list: Vec<String> = distinct.into_iter().map(str::to_string).collect();
             sorting::sort(&mut list);
-            list.dedup();
             list
         })
     };

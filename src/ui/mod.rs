@@ -11,6 +11,7 @@ mod drafts;
 pub mod format;
 pub mod i18n;
 mod labels;
+mod paged;
 mod settings;
 mod welcome;
 mod widgets;

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { addDeal, card, column, startWith } from "./helpers";
+import { addDeal, card, column, demoPage, exportText, importFile, startWith } from "./helpers";
 
 test.use({ timezoneId: "UTC" });
 
@@ -237,4 +237,43 @@ test("the clients list sorts by any column and searches", async ({ page }) => {
   await expect(page.getByRole("columnheader", { name: "Rank and score" })).toHaveAttribute("aria-sort", "ascending");
   await page.getByLabel("Search clients").fill("acme");
   await expect(names).toHaveText(["Acme"]);
+});
+
+test("long lists show fifty rows at a time and say how many are not shown yet", async ({ browser }) => {
+  const { context, page } = await demoPage(browser);
+  const file = JSON.parse(await exportText(page));
+  const client = file.workspace.clients[0];
+  const deal = file.workspace.deals.find((d: any) => d.outcome === "open");
+  const task = file.workspace.tasks[0];
+  const n = (i: number) => String(i).padStart(12, "0");
+  file.workspace.clients = Array.from({ length: 120 }, (_, i) => ({ ...client, id: `20000000-0000-4000-8000-${n(i)}`, name: `Client ${String(i).padStart(3, "0")}` }));
+  for (const d of file.workspace.deals) d.client_id = null;
+  // 130 open tasks, all overdue.
+  file.workspace.tasks = Array.from({ length: 130 }, (_, i) => ({ ...task, id: `30000000-0000-4000-8000-${n(i)}`, deal_id: deal.id, due: "2020-01-01T09:00:00Z", done_at: null, note: `Call ${i}` }));
+  await importFile(page, "long.json", JSON.stringify(file));
+  await page.getByRole("button", { name: "Replace my data…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Replace my data", exact: true }).click();
+  await expect(page.getByRole("region", { name: "Pipeline board" })).toBeVisible();
+
+  await page.getByRole("link", { name: "Clients" }).click();
+  const rows = page.getByRole("table").getByRole("rowheader");
+  await expect(rows).toHaveCount(50);
+  await page.getByRole("button", { name: "Show 50 more (70 not shown yet)" }).click();
+  await expect(rows).toHaveCount(100);
+  await page.getByRole("button", { name: "Show 20 more (20 not shown yet)" }).click();
+  await expect(rows).toHaveCount(120);
+  await expect(page.getByRole("button", { name: /^Show \d+ more/ })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Client 119" })).toBeVisible();
+
+  await page.getByRole("link", { name: "Agenda" }).click();
+  const overdue = page.getByRole("region", { name: "Overdue" });
+  await expect(overdue.getByRole("heading", { name: "Overdue (130)" })).toBeVisible();
+  await expect(overdue.getByRole("rowheader")).toHaveCount(50);
+  // Marking one done takes it off and keeps fifty drawn.
+  await overdue.getByRole("button", { name: /^Done: / }).first().click();
+  await expect(overdue.getByRole("heading", { name: "Overdue (129)" })).toBeVisible();
+  await expect(overdue.getByRole("rowheader")).toHaveCount(50);
+  await overdue.getByRole("button", { name: "Show 50 more (79 not shown yet)" }).click();
+  await expect(overdue.getByRole("rowheader")).toHaveCount(100);
+  await context.close();
 });
