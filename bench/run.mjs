@@ -17,7 +17,8 @@ const dist = args[0] ?? "dist";
 const dataDir = args[1] ?? "target/bench";
 const runs = Number(args[args.indexOf("--runs") + 1] || 5) || 5;
 // --screens: only the screens, actions, exports and import (for working on them).
-const screensOnly = args.includes("--screens");
+const importOnly = args.includes("--import");
+const screensOnly = args.includes("--screens") || importOnly;
 const write = !args.includes("--no-write") && !screensOnly;
 const port = 4191;
 const base = `http://127.0.0.1:${port}/`;
@@ -258,7 +259,7 @@ try {
 
   // 6. Every screen opened from the header, and one action on each, with
   // 1 000 deals and with 10 000 deals + 50 000 tasks.
-  for (const [label, file] of [["1k", "1k.layout.json"], ["scale", "scale.layout.json"]]) {
+  for (const [label, file] of importOnly ? [] : [["1k", "1k.layout.json"], ["scale", "scale.layout.json"]]) {
     const stored = JSON.parse(readFileSync(join(dataDir, file), "utf8"));
     const opened = await contextWith(stored);
     const page = await openBoard(opened);
@@ -356,14 +357,20 @@ try {
       await p.getByRole("button", { name: "Start with Classic funnel" }).click();
       await p.evaluate(installTimers);
       await p.evaluate(() => window.__open('a[href="#/data"]', "#data-title"));
-      await p.evaluate(() => (window.__t0 = performance.now()));
+      // From the moment the browser hands the file to the page (the
+      // transfer of the file into the test browser is not the app's time).
+      await p.evaluate(() => document.addEventListener("change", () => (window.__t0 = performance.now()), { capture: true, once: true }));
       await p.getByLabel("Choose a file to import").setInputFiles({ name: "scale.json", mimeType: "application/json", buffer: Buffer.from(exported) });
       await p.getByRole("status").filter({ hasText: "The file holds" }).waitFor({ timeout: 60_000 });
       preview.push(await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now() - window.__t0), 0)))));
-      p.once("dialog", (d) => d.accept());
-      const t = await p.evaluate(() => {
-        const button = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Replace my data…");
-        return window.__open(button, 'section[aria-label="Pipeline board"] article');
+      // With data of its own, the app asks first; the time runs from the last click.
+      const t = await p.evaluate(async () => {
+        const button = (text) => [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === text);
+        const board = 'section[aria-label="Pipeline board"] article';
+        const first = window.__open(button("Replace my data…"), board);
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        const confirm = button("Replace my data");
+        return confirm ? window.__open(confirm, board) : first;
       });
       apply.push(t);
       await other.context.close();

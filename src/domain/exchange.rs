@@ -53,15 +53,24 @@ struct ExportFile<'a> {
 /// Records are written in the canonical order (see [`Workspace::canonical`]),
 /// so the same data always exports the same way.
 pub fn export_json(ws: &Workspace, now: DateTime<Utc>) -> String {
-    let mut ws = ws.clone();
-    ws.canonical();
+    // A copy only when the order must change: copying every record was most
+    // of the time an export took.
+    let sorted;
+    let ws = if ws.is_canonical() {
+        ws
+    } else {
+        let mut copy = ws.clone();
+        copy.canonical();
+        sorted = copy;
+        &sorted
+    };
     let file = ExportFile {
         app: APP_MARKER,
         format_version: ws.format_version,
         exported_at: now,
-        workspace: &ws,
+        workspace: ws,
     };
-    serde_json::to_string_pretty(&file).unwrap_or_default()
+    serde_json::to_string(&file).unwrap_or_default()
 }
 
 /// A file name for an export made at `now`.

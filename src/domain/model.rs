@@ -648,6 +648,15 @@ impl Workspace {
         sorting::sort_by_moment_and_id(&mut self.tombstones, |t| (t.deleted_at, t.id));
     }
 
+    /// Whether the records already are in the canonical order (as stored
+    /// data and records added since always are).
+    pub fn is_canonical(&self) -> bool {
+        sorting::in_moment_and_id_order(&self.deals, |d| (d.created_at, d.id))
+            && sorting::in_moment_and_id_order(&self.clients, |c| (c.created_at, c.id))
+            && sorting::in_moment_and_id_order(&self.tasks, |t| (t.created_at, t.id))
+            && sorting::in_moment_and_id_order(&self.tombstones, |t| (t.deleted_at, t.id))
+    }
+
     /// Whether any record (of any kind) has this id.
     pub fn id_in_use(&self, id: Id) -> bool {
         self.deal_position(id).is_some()

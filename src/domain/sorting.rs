@@ -22,8 +22,13 @@ pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) 
 
 /// Sorts `items` by the key `key` gives each, keeping equal keys in their
 /// order.
-pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
-    sort_by(items, |a, b| key(a).cmp(&key(b)));
+pub fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl FnMut(&T) -> K) {
+    // Each key made once, not at every comparison: keys are often
+    // lower-cased copies of names.
+    let keys: Vec<K> = items.iter().map(key).collect();
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    sort_positions(&mut order, &mut |a, b| keys[a].cmp(&keys[b]));
+    permute(items, order);
 }
 
 /// Sorts `items` in their natural order.
@@ -55,6 +60,14 @@ pub fn sort_by_moment_and_id<T>(items: &mut [T], key: impl Fn(&T) -> (DateTime<U
     let mut order: Vec<usize> = (0..items.len()).collect();
     sort_positions(&mut order, &mut |a, b| keys[a].cmp(&keys[b]));
     permute(items, order);
+}
+
+/// Whether `items` are already in the order [`sort_by_moment_and_id`] gives.
+pub fn in_moment_and_id_order<T>(items: &[T], key: impl Fn(&T) -> (DateTime<Utc>, Uuid)) -> bool {
+    items.windows(2).all(|w| {
+        let ((a, x), (b, y)) = (key(&w[0]), key(&w[1]));
+        (a, x.as_u128()) <= (b, y.as_u128())
+    })
 }
 
 /// The one instance of the sort routine.
