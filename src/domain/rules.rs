@@ -228,14 +228,10 @@ pub fn tasks_by_deal(ws: &Workspace) -> HashMap<Id, Vec<&Task>> {
 
 /// Cadence suggestions for every deal, most urgent first.
 pub fn suggestions(ws: &Workspace) -> Vec<Suggestion> {
-    let by_deal = tasks_by_deal(ws);
     let mut out: Vec<Suggestion> = ws
         .deals
         .iter()
-        .flat_map(|d| {
-            let tasks = by_deal.get(&d.id).map(Vec::as_slice).unwrap_or(&[]);
-            deal_suggestions(d, ws.pipeline(d.pipeline_id), tasks)
-        })
+        .flat_map(|d| suggestions_for(ws, d))
         .collect();
     sorting::sort_by_key(&mut out, |s| s.due);
     out

@@ -224,13 +224,12 @@ pub fn ranked_open_tasks(ws: &Workspace, now: DateTime<Utc>) -> Vec<(Id, u8)> {
         .iter()
         .filter_map(|c| client_score(c.rating).map(|s| (c.id, s.score)))
         .collect();
-    let deals: std::collections::HashMap<Id, &Deal> = ws.deals.iter().map(|d| (d.id, d)).collect();
     let mut ranked: Vec<(&Task, u8)> = ws
         .tasks
         .iter()
         .filter(|t| t.done_at.is_none())
         .map(|t| {
-            let deal = deals.get(&t.deal_id);
+            let deal = ws.deal(t.deal_id);
             let probability = deal
                 .and_then(|d| ws.pipeline(d.pipeline_id).and_then(|p| p.stage(d.stage_id)))
                 .map_or(0, |s| s.probability);

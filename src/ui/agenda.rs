@@ -4,11 +4,12 @@
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 
-use super::deal::{accept_suggestion, described_suggestions_all};
+use super::deal::{accept_suggestion, described_agenda_suggestions};
 use super::i18n::*;
 use super::paged::{Paging, ShowMore};
 use super::{format, labels, use_app, AppState, Route};
 use crate::domain::agenda::{agenda, fell_due};
+use crate::domain::rules::suggestions;
 use crate::domain::{Command, Id, TaskKind};
 
 type I18n = I18nContext<Locale>;
@@ -73,9 +74,12 @@ pub fn AgendaPage() -> impl IntoView {
             .workspace
             .with(|ws| agenda(ws, now, end_of_today(now)))
     });
-    let suggestions = Memo::new(move |_| described_suggestions_all(state, i18n));
+    let suggestions = Memo::new(move |_| state.workspace.with(suggestions));
     let suggestion_paging = Paging::new();
-    let shown_suggestions = move || suggestions.with(|s| suggestion_paging.take(s));
+    let shown_suggestions = move || {
+        let shown = suggestion_paging.shown();
+        suggestions.with(|s| described_agenda_suggestions(state, i18n, &s[..s.len().min(shown)]))
+    };
     view! {
         <section aria-labelledby="agenda-title">
             <h2 id="agenda-title">{t!(i18n, agenda.title)}</h2>

@@ -314,11 +314,16 @@ pub fn described_suggestions(state: AppState, i18n: I18n, deal: Id) -> Vec<(Sugg
     })
 }
 
-/// Every open cadence suggestion with its deal's title and its text, most urgent first.
-pub fn described_suggestions_all(state: AppState, i18n: I18n) -> Vec<(Suggestion, String, String)> {
+/// The given cadence suggestions with their deal's title and their text (a
+/// text is made only for a suggestion that is shown).
+pub fn described_agenda_suggestions(
+    state: AppState,
+    i18n: I18n,
+    list: &[Suggestion],
+) -> Vec<(Suggestion, String, String)> {
     state.workspace.with(|ws| {
-        crate::domain::rules::suggestions(ws)
-            .into_iter()
+        list.iter()
+            .cloned()
             .filter_map(|s| {
                 let d = ws.deal(s.deal_id)?;
                 let owner = ws
