@@ -240,8 +240,7 @@ pub fn ranked_open_tasks(ws: &Workspace, now: DateTime<Utc>) -> Vec<(Id, u8)> {
             (t, task_score(t, probability, value, client, now))
         })
         .collect();
-    sorting::sort_by(&mut ranked, |a, b| {
-        b.1.cmp(&a.1).then(a.0.due.cmp(&b.0.due))
-    });
+    // Keys made once (the agenda ranks every open task after each change).
+    sorting::sort_by_key(&mut ranked, |(t, score)| (u8::MAX - score, t.due));
     ranked.into_iter().map(|(t, s)| (t.id, s)).collect()
 }
