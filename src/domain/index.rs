@@ -25,6 +25,15 @@ pub fn key(id: Id) -> u128 {
     u128::from_ne_bytes(*id.as_bytes())
 }
 
+/// What a record is indexed by: its id, and the groups it belongs to.
+trait Keys: Copy + Eq {
+    /// The groupings of records of this kind.
+    type Groups: Clone + std::fmt::Debug + Default + PartialEq + Eq;
+    fn id(&self) -> u128;
+    fn link(&self, groups: &mut Self::Groups, at: usize);
+    fn unlink(&self, groups: &mut Self::Groups, at: usize);
+}
+
 /// What a deal is indexed by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct DealKeys {
@@ -42,6 +51,34 @@ impl DealKeys {
             client: d.client_id.map(key),
             owner: key(d.owner_id),
         }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct DealGroups {
+    by_stage: FxHashMap<u128, Vec<usize>>,
+    by_client: FxHashMap<u128, Vec<usize>>,
+    by_owner: FxHashMap<u128, Vec<usize>>,
+}
+
+impl Keys for DealKeys {
+    type Groups = DealGroups;
+    fn id(&self) -> u128 {
+        self.id
+    }
+    fn link(&self, g: &mut DealGroups, at: usize) {
+        link(&mut g.by_stage, self.stage, at);
+        if let Some(client) = self.client {
+            link(&mut g.by_client, client, at);
+        }
+        link(&mut g.by_owner, self.owner, at);
+    }
+    fn unlink(&self, g: &mut DealGroups, at: usize) {
+        unlink(&mut g.by_stage, self.stage, at);
+        if let Some(client) = self.client {
+            unlink(&mut g.by_client, client, at);
+        }
+        unlink(&mut g.by_owner, self.owner, at);
     }
 }
 
@@ -64,25 +101,39 @@ impl TaskKeys {
     }
 }
 
-/// Positions in the workspace's lists, by id and by what the screens group on.
-/// Each group holds positions in ascending order (the order records were
-/// added in) and no group is empty, so that an index kept up to date equals
-/// one built anew.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Index {
-    deals: Vec<DealKeys>,
-    tasks: Vec<TaskKeys>,
-    clients: Vec<u128>,
-    salespeople: Vec<u128>,
-    deal_at: FxHashMap<u128, usize>,
-    task_at: FxHashMap<u128, usize>,
-    client_at: FxHashMap<u128, usize>,
-    salesperson_at: FxHashMap<u128, usize>,
-    deals_by_stage: FxHashMap<u128, Vec<usize>>,
-    deals_by_client: FxHashMap<u128, Vec<usize>>,
-    deals_by_owner: FxHashMap<u128, Vec<usize>>,
-    tasks_by_deal: FxHashMap<u128, Vec<usize>>,
-    open_tasks_by_due: BTreeSet<(DateTime<Utc>, usize)>,
+struct TaskGroups {
+    by_deal: FxHashMap<u128, Vec<usize>>,
+    open_by_due: BTreeSet<(DateTime<Utc>, usize)>,
+}
+
+impl Keys for TaskKeys {
+    type Groups = TaskGroups;
+    fn id(&self) -> u128 {
+        self.id
+    }
+    fn link(&self, g: &mut TaskGroups, at: usize) {
+        link(&mut g.by_deal, self.deal, at);
+        if let Some(due) = self.open_due {
+            g.open_by_due.insert((due, at));
+        }
+    }
+    fn unlink(&self, g: &mut TaskGroups, at: usize) {
+        unlink(&mut g.by_deal, self.deal, at);
+        if let Some(due) = self.open_due {
+            g.open_by_due.remove(&(due, at));
+        }
+    }
+}
+
+/// Clients and salespeople are indexed by id alone.
+impl Keys for u128 {
+    type Groups = ();
+    fn id(&self) -> u128 {
+        *self
+    }
+    fn link(&self, _: &mut (), _: usize) {}
+    fn unlink(&self, _: &mut (), _: usize) {}
 }
 
 fn link(groups: &mut FxHashMap<u128, Vec<usize>>, group: u128, at: usize) {
@@ -106,14 +157,73 @@ fn unlink(groups: &mut FxHashMap<u128, Vec<usize>>, group: u128, at: usize) {
     }
 }
 
-/// Positions by id, the first record winning when two share an id (as a
-/// search from the start would find it).
-fn positions(ids: &[u128]) -> FxHashMap<u128, usize> {
-    let mut map = FxHashMap::with_capacity_and_hasher(ids.len(), Default::default());
-    for (i, &id) in ids.iter().enumerate() {
-        map.entry(id).or_insert(i);
+/// The index of one list: each record's keys as indexed, its position by id
+/// (the first record winning when two share an id, as a search from the
+/// start would find it), and its groups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Part<K: Keys> {
+    keys: Vec<K>,
+    at: FxHashMap<u128, usize>,
+    groups: K::Groups,
+}
+
+impl<K: Keys> Default for Part<K> {
+    fn default() -> Self {
+        Part {
+            keys: Vec::new(),
+            at: FxHashMap::default(),
+            groups: K::Groups::default(),
+        }
     }
-    map
+}
+
+impl<K: Keys> Part<K> {
+    /// Brings the part up to date with the list whose keys are `now`.
+    fn refresh(&mut self, now: impl ExactSizeIterator<Item = K> + Clone) {
+        let kept = self.keys.len();
+        if now.len() < kept {
+            return self.rebuild(now);
+        }
+        for (i, k) in now.clone().enumerate().take(kept) {
+            let was = self.keys[i];
+            if k == was {
+                continue;
+            }
+            if k.id() != was.id() {
+                return self.rebuild(now);
+            }
+            was.unlink(&mut self.groups, i);
+            k.link(&mut self.groups, i);
+            self.keys[i] = k;
+        }
+        for (i, k) in now.enumerate().skip(kept) {
+            self.keys.push(k);
+            self.at.entry(k.id()).or_insert(i);
+            k.link(&mut self.groups, i);
+        }
+    }
+
+    fn rebuild(&mut self, now: impl ExactSizeIterator<Item = K> + Clone) {
+        *self = Part::default();
+        self.refresh(now);
+    }
+
+    /// The indexed position of `id`, and how many records the part knows.
+    fn position(&self, id: Id) -> (Option<usize>, usize) {
+        (self.at.get(&key(id)).copied(), self.keys.len())
+    }
+}
+
+/// Positions in the workspace's lists, by id and by what the screens group on.
+/// Each group holds positions in ascending order (the order records were
+/// added in) and no group is empty, so that an index kept up to date equals
+/// one built anew.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Index {
+    deals: Part<DealKeys>,
+    tasks: Part<TaskKeys>,
+    clients: Part<u128>,
+    salespeople: Part<u128>,
 }
 
 impl Index {
@@ -126,117 +236,11 @@ impl Index {
 
     /// Brings the index up to date with `ws`.
     pub fn refresh(&mut self, ws: &Workspace) {
-        self.refresh_deals(&ws.deals);
-        self.refresh_tasks(&ws.tasks);
-        let clients = ws.clients.iter().map(|c| key(c.id));
-        if !clients.clone().eq(self.clients.iter().copied()) {
-            self.clients = clients.collect();
-            self.client_at = positions(&self.clients);
-        }
-        let salespeople = ws.salespeople.iter().map(|s| key(s.id));
-        if !salespeople.clone().eq(self.salespeople.iter().copied()) {
-            self.salespeople = salespeople.collect();
-            self.salesperson_at = positions(&self.salespeople);
-        }
-    }
-
-    fn refresh_deals(&mut self, deals: &[Deal]) {
-        let kept = self.deals.len();
-        if deals.len() < kept {
-            return self.rebuild_deals(deals);
-        }
-        for (i, d) in deals.iter().enumerate().take(kept) {
-            let now = DealKeys::of(d);
-            let was = self.deals[i];
-            if now == was {
-                continue;
-            }
-            if now.id != was.id {
-                return self.rebuild_deals(deals);
-            }
-            self.unlink_deal(i, was);
-            self.link_deal(i, now);
-            self.deals[i] = now;
-        }
-        for (i, d) in deals.iter().enumerate().skip(kept) {
-            let now = DealKeys::of(d);
-            self.deals.push(now);
-            self.deal_at.entry(now.id).or_insert(i);
-            self.link_deal(i, now);
-        }
-    }
-
-    fn rebuild_deals(&mut self, deals: &[Deal]) {
-        self.deals.clear();
-        self.deal_at.clear();
-        self.deals_by_stage.clear();
-        self.deals_by_client.clear();
-        self.deals_by_owner.clear();
-        self.refresh_deals(deals);
-    }
-
-    fn link_deal(&mut self, at: usize, k: DealKeys) {
-        link(&mut self.deals_by_stage, k.stage, at);
-        if let Some(client) = k.client {
-            link(&mut self.deals_by_client, client, at);
-        }
-        link(&mut self.deals_by_owner, k.owner, at);
-    }
-
-    fn unlink_deal(&mut self, at: usize, k: DealKeys) {
-        unlink(&mut self.deals_by_stage, k.stage, at);
-        if let Some(client) = k.client {
-            unlink(&mut self.deals_by_client, client, at);
-        }
-        unlink(&mut self.deals_by_owner, k.owner, at);
-    }
-
-    fn refresh_tasks(&mut self, tasks: &[Task]) {
-        let kept = self.tasks.len();
-        if tasks.len() < kept {
-            return self.rebuild_tasks(tasks);
-        }
-        for (i, t) in tasks.iter().enumerate().take(kept) {
-            let now = TaskKeys::of(t);
-            let was = self.tasks[i];
-            if now == was {
-                continue;
-            }
-            if now.id != was.id {
-                return self.rebuild_tasks(tasks);
-            }
-            self.unlink_task(i, was);
-            self.link_task(i, now);
-            self.tasks[i] = now;
-        }
-        for (i, t) in tasks.iter().enumerate().skip(kept) {
-            let now = TaskKeys::of(t);
-            self.tasks.push(now);
-            self.task_at.entry(now.id).or_insert(i);
-            self.link_task(i, now);
-        }
-    }
-
-    fn rebuild_tasks(&mut self, tasks: &[Task]) {
-        self.tasks.clear();
-        self.task_at.clear();
-        self.tasks_by_deal.clear();
-        self.open_tasks_by_due.clear();
-        self.refresh_tasks(tasks);
-    }
-
-    fn link_task(&mut self, at: usize, k: TaskKeys) {
-        link(&mut self.tasks_by_deal, k.deal, at);
-        if let Some(due) = k.open_due {
-            self.open_tasks_by_due.insert((due, at));
-        }
-    }
-
-    fn unlink_task(&mut self, at: usize, k: TaskKeys) {
-        unlink(&mut self.tasks_by_deal, k.deal, at);
-        if let Some(due) = k.open_due {
-            self.open_tasks_by_due.remove(&(due, at));
-        }
+        self.deals.refresh(ws.deals.iter().map(DealKeys::of));
+        self.tasks.refresh(ws.tasks.iter().map(TaskKeys::of));
+        self.clients.refresh(ws.clients.iter().map(|c| key(c.id)));
+        self.salespeople
+            .refresh(ws.salespeople.iter().map(|s| key(s.id)));
     }
 }
 
@@ -309,27 +313,22 @@ impl Workspace {
     }
 
     pub(crate) fn deal_position(&self, id: Id) -> Option<usize> {
-        let index = self.index();
-        let at = index.deal_at.get(&key(id)).copied();
-        Self::position(&self.deals, at, index.deals.len(), id, |d| d.id)
+        let (at, indexed) = self.index().deals.position(id);
+        Self::position(&self.deals, at, indexed, id, |d| d.id)
     }
 
     pub(crate) fn client_position(&self, id: Id) -> Option<usize> {
-        let index = self.index();
-        let at = index.client_at.get(&key(id)).copied();
-        Self::position(&self.clients, at, index.clients.len(), id, |c| c.id)
+        let (at, indexed) = self.index().clients.position(id);
+        Self::position(&self.clients, at, indexed, id, |c| c.id)
     }
 
     pub(crate) fn task_position(&self, id: Id) -> Option<usize> {
-        let index = self.index();
-        let at = index.task_at.get(&key(id)).copied();
-        Self::position(&self.tasks, at, index.tasks.len(), id, |t| t.id)
+        let (at, indexed) = self.index().tasks.position(id);
+        Self::position(&self.tasks, at, indexed, id, |t| t.id)
     }
 
     pub(crate) fn salesperson_position(&self, id: Id) -> Option<usize> {
-        let index = self.index();
-        let at = index.salesperson_at.get(&key(id)).copied();
-        let indexed = index.salespeople.len();
+        let (at, indexed) = self.index().salespeople.position(id);
         Self::position(&self.salespeople, at, indexed, id, |s| s.id)
     }
 
@@ -339,25 +338,25 @@ impl Workspace {
 
     /// Deals in the given stage, in the order they were added.
     pub fn deals_in_stage(&self, stage_id: Id) -> impl Iterator<Item = &Deal> {
-        let at = Self::group(&self.index().deals_by_stage, stage_id);
+        let at = Self::group(&self.index().deals.groups.by_stage, stage_id);
         at.iter().filter_map(|&i| self.deals.get(i))
     }
 
     /// Tasks of a deal, in the order they were added.
     pub fn tasks_of_deal(&self, deal_id: Id) -> impl Iterator<Item = &Task> {
-        let at = Self::group(&self.index().tasks_by_deal, deal_id);
+        let at = Self::group(&self.index().tasks.groups.by_deal, deal_id);
         at.iter().filter_map(|&i| self.tasks.get(i))
     }
 
     /// Deals of a client, in the order they were added.
     pub fn deals_of_client(&self, client_id: Id) -> impl Iterator<Item = &Deal> {
-        let at = Self::group(&self.index().deals_by_client, client_id);
+        let at = Self::group(&self.index().deals.groups.by_client, client_id);
         at.iter().filter_map(|&i| self.deals.get(i))
     }
 
     /// Deals a salesperson owns, in the order they were added.
     pub fn deals_of_owner(&self, owner_id: Id) -> impl Iterator<Item = &Deal> {
-        let at = Self::group(&self.index().deals_by_owner, owner_id);
+        let at = Self::group(&self.index().deals.groups.by_owner, owner_id);
         at.iter().filter_map(|&i| self.deals.get(i))
     }
 
@@ -365,27 +364,10 @@ impl Workspace {
     /// when due at the same time).
     pub fn open_tasks_by_due(&self) -> impl DoubleEndedIterator<Item = &Task> {
         self.index()
-            .open_tasks_by_due
+            .tasks
+            .groups
+            .open_by_due
             .iter()
             .filter_map(|&(_, i)| self.tasks.get(i))
-    }
-
-    /// Open tasks due in `[from, until)`, the earliest first.
-    pub fn open_tasks_due_between(
-        &self,
-        from: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> impl DoubleEndedIterator<Item = &Task> {
-        let range = (from, 0)..(until, 0);
-        let empty = from >= until;
-        self.index()
-            .open_tasks_by_due
-            .range(if empty { (from, 0)..(from, 0) } else { range })
-            .filter_map(|&(_, i)| self.tasks.get(i))
-    }
-
-    /// Number of open tasks due before `until`.
-    pub fn open_tasks_due_before(&self, until: DateTime<Utc>) -> usize {
-        self.index().open_tasks_by_due.range(..(until, 0)).count()
     }
 }

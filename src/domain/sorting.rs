@@ -1,7 +1,7 @@
 //! Stable sorting through one compiled sort routine.
 //!
 //! The standard library's sort is compiled anew for every element type and
-//! comparison it is used with, about 3 KB of wasm each. These helpers sort
+//! comparison it is used with, and each copy adds to the wasm. These helpers sort
 //! positions (`usize`) with a comparison behind a reference, so the sort
 //! routine exists once, then move the items into their sorted places.
 

@@ -928,7 +928,7 @@ pub fn Board() -> impl IntoView {
     // Half a window at a time: a scroll does not redraw the columns at each
     // step, and the cards drawn always reach at least half a window below
     // the screen. Scrolled back up by more than a window, the cards far
-    // below go again (all of a page drawn, a move took 33 ms instead of 18),
+    // below go again (with a whole page drawn, every move costs more),
     // but for the card that has the focus.
     let fit_reach = move || {
         let wanted = window_reach().room;
