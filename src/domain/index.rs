@@ -336,9 +336,15 @@ impl Workspace {
         groups.get(&key(id)).map_or(NO_POSITIONS, Vec::as_slice)
     }
 
+    /// Where the deals in the given stage sit in `deals`, ascending (the
+    /// order they were added in).
+    pub fn deal_positions_in_stage(&self, stage_id: Id) -> &[usize] {
+        Self::group(&self.index().deals.groups.by_stage, stage_id)
+    }
+
     /// Deals in the given stage, in the order they were added.
     pub fn deals_in_stage(&self, stage_id: Id) -> impl Iterator<Item = &Deal> {
-        let at = Self::group(&self.index().deals.groups.by_stage, stage_id);
+        let at = self.deal_positions_in_stage(stage_id);
         at.iter().filter_map(|&i| self.deals.get(i))
     }
 

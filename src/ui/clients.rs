@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::deal::{NewDealDialog, TaskRow};
 use super::i18n::*;
+use super::needle::Needle;
 use super::paged::{Paging, ShowMore};
 use super::widgets::{follow_record, FormStatus, Modal};
 use super::{format, labels, use_app, Route};
@@ -82,7 +83,7 @@ pub fn Clients() -> impl IntoView {
     let creating = RwSignal::new(false);
     let paging = Paging::new();
     let rows = Memo::new(move |_| {
-        let needle = search.get().trim().to_lowercase();
+        let needle = Needle::new(&search.get());
         let (by, ascending) = sort.get();
         let mut rows: Vec<Row> = state.workspace.with(|ws| {
             client_overviews(ws)
@@ -90,9 +91,9 @@ pub fn Clients() -> impl IntoView {
                 .filter_map(|o| {
                     let c = ws.client(o.id)?;
                     let hit = needle.is_empty()
-                        || c.name.to_lowercase().contains(&needle)
-                        || c.company.to_lowercase().contains(&needle)
-                        || c.email.to_lowercase().contains(&needle);
+                        || needle.in_text(&c.name)
+                        || needle.in_text(&c.company)
+                        || needle.in_text(&c.email);
                     hit.then(|| Row {
                         name: c.name.clone(),
                         company: c.company.clone(),

@@ -11,6 +11,7 @@ mod drafts;
 pub mod format;
 pub mod i18n;
 mod labels;
+mod needle;
 mod paged;
 mod settings;
 mod welcome;
