@@ -8,8 +8,8 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use super::deal::{LostDialog, NewDealDialog};
-use super::needle::Needle;
 use super::i18n::*;
+use super::needle::Needle;
 use super::{format, labels, use_app, ApplyError, Route};
 use crate::domain::metrics::weighted;
 use crate::domain::rules::idle_from;

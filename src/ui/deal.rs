@@ -6,6 +6,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::client_picker::ClientPicker;
 use super::i18n::*;
 use super::widgets::{follow_record, FormStatus, Modal};
 use super::{format, labels, use_app, AppState, Route};
@@ -379,16 +380,6 @@ fn Suggestions(id: Id) -> impl IntoView {
     }
 }
 
-/// Clients as (id, name), by name, for a select.
-pub fn client_options(state: AppState) -> Vec<(Id, String)> {
-    state.workspace.with(|ws| {
-        let mut list: Vec<(Id, String)> =
-            ws.clients.iter().map(|c| (c.id, c.name.clone())).collect();
-        sorting::sort_by_key(&mut list, |c| c.1.to_lowercase());
-        list
-    })
-}
-
 /// Salespeople as (id, name), in the order they were added, for a select.
 pub fn salesperson_options(state: AppState) -> Vec<(Id, String)> {
     state.workspace.with(|ws| {
@@ -615,7 +606,6 @@ fn DealForm(id: Id) -> impl IntoView {
             format!("“{title}”: {message}")
         })
     });
-    let clients = move || client_options(state);
     let salespeople = move || salesperson_options(state);
     let sources = move || {
         state.workspace.with(|ws| {
@@ -652,15 +642,7 @@ fn DealForm(id: Id) -> impl IntoView {
                 </label>
             </div>
             <div class="form-row">
-                <label>
-                    {t!(i18n, deal.client)}
-                    <select prop:value=move || client.get() on:change=move |ev| client.set(event_target_value(&ev))>
-                        <option value="">{t!(i18n, deal.no_client)}</option>
-                        <For each=clients key=|c| c.clone() let((cid, name))>
-                            <option value=cid.to_string()>{name}</option>
-                        </For>
-                    </select>
-                </label>
+                <ClientPicker selected=client on_pick=Callback::new(move |_| { let _ = save(); }) />
                 <label>
                     {t!(i18n, deal.owner)}
                     <select prop:value=move || owner.get() on:change=move |ev| owner.set(event_target_value(&ev))>
@@ -1178,7 +1160,6 @@ pub fn NewDealDialog(
             Err(e) => error.set(Some(labels::apply_error(i18n, &e))),
         }
     };
-    let clients = move || client_options(state);
     let salespeople = move || salesperson_options(state);
     let stages = move || {
         state.workspace.with(|ws| {
@@ -1204,15 +1185,7 @@ pub fn NewDealDialog(
                     {move || format!("{} ({})", t_string!(i18n, deal.value), state.workspace.with(|ws| ws.settings.currency.clone()))}
                     <input type="text" inputmode="decimal" bind:value=value />
                 </label>
-                <label>
-                    {t!(i18n, deal.client)}
-                    <select prop:value=move || client.get() on:change=move |ev| client.set(event_target_value(&ev))>
-                        <option value="">{t!(i18n, deal.no_client)}</option>
-                        <For each=clients key=|c| c.clone() let((cid, name))>
-                            <option value=cid.to_string()>{name}</option>
-                        </For>
-                    </select>
-                </label>
+                <ClientPicker selected=client />
                 <label>
                     {t!(i18n, deal.owner)}
                     <select prop:value=move || owner.get() on:change=move |ev| owner.set(event_target_value(&ev))>

@@ -3,6 +3,7 @@
 
 mod agenda;
 mod board;
+mod client_picker;
 mod clients;
 mod dashboard;
 pub(crate) mod data;

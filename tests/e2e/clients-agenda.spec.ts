@@ -4,7 +4,7 @@ import { addDeal, card, column, demoPage, exportText, importFile, startWith } fr
 test.use({ timezoneId: "UTC" });
 
 async function newClient(page: Page, name: string) {
-  await page.getByRole("link", { name: "Clients" }).click();
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
   await page.getByRole("button", { name: "New client" }).click();
   const dialog = page.getByRole("dialog", { name: "New client" });
   await dialog.getByLabel("Name").fill(name);
@@ -43,13 +43,71 @@ test("a deal is created from its client", async ({ page }) => {
   await newClient(page, "Acme");
   await page.getByRole("button", { name: "New deal for this client" }).click();
   const dialog = page.getByRole("dialog", { name: "New deal" });
-  await expect(dialog.getByLabel("Client")).toHaveValue(/.+/);
+  await expect(dialog.getByLabel("Client")).toHaveValue("Acme");
   await dialog.getByLabel("Title").fill("Acme CRM rollout");
   await dialog.getByLabel(/^Value/).fill("2500");
   await dialog.getByRole("button", { name: "Add deal" }).click();
   await expect(page.getByRole("region", { name: "Deals" }).getByRole("link", { name: "Acme CRM rollout" })).toBeVisible();
   await page.getByRole("link", { name: "Board", exact: true }).click();
   await expect(card(page, "Acme CRM rollout")).toContainText("Acme");
+});
+
+test("a deal's client is picked by typing part of its name, and text that names no client changes nothing", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  for (const name of ["Acme", "Acme Hotels", "Borealis"]) await newClient(page, name);
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await addDeal(page, "Rollout", "1000");
+  await page.getByRole("link", { name: "Rollout" }).click();
+  const field = page.getByRole("combobox", { name: "Client" });
+  await expect(field).toHaveValue("");
+
+  await field.fill("hot");
+  const list = page.getByRole("listbox", { name: "Matching clients" });
+  await expect(list.getByRole("option")).toHaveText(["Acme Hotels"]);
+  await field.press("Enter");
+  await expect(field).toHaveValue("Acme Hotels");
+  await expect(list).toBeHidden();
+  await expect(page.getByText("Saved.")).toBeVisible();
+
+  await field.fill("Nobody");
+  await expect(page.getByText("No client named “Nobody”")).toBeVisible();
+  await field.press("Tab");
+  await expect(page.getByRole("status").filter({ hasText: "No client is named “Nobody”: the deal keeps Acme Hotels." })).toBeVisible();
+  await expect(field).toHaveValue("Acme Hotels");
+  await page.reload();
+  await expect(page.getByRole("combobox", { name: "Client" })).toHaveValue("Acme Hotels");
+
+  // The exact name typed, then leaving the field, picks that client.
+  await page.getByRole("combobox", { name: "Client" }).fill("borealis");
+  await page.getByLabel("Title").click();
+  await expect(page.getByRole("combobox", { name: "Client" })).toHaveValue("Borealis");
+  await page.reload();
+  await expect(page.getByRole("combobox", { name: "Client" })).toHaveValue("Borealis");
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await expect(card(page, "Rollout")).toContainText("Borealis");
+});
+
+test("in the new-deal dialog, the client list opens with the arrow key and Escape closes only the list", async ({ page }) => {
+  await startWith(page, "Classic funnel");
+  for (const name of ["Acme", "Borealis"]) await newClient(page, name);
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await page.getByRole("button", { name: "New deal" }).click();
+  const dialog = page.getByRole("dialog", { name: "New deal" });
+  await dialog.getByLabel("Title").fill("Pilot");
+  const field = dialog.getByRole("combobox", { name: "Client" });
+  await field.press("ArrowDown");
+  await expect(dialog.getByRole("listbox").getByRole("option")).toHaveText(["No client", "Acme", "Borealis"]);
+  await field.press("Escape");
+  await expect(dialog.getByRole("listbox")).toBeHidden();
+  await expect(dialog).toBeVisible();
+  await field.press("ArrowDown");
+  await field.press("ArrowDown");
+  await field.press("ArrowDown");
+  await field.press("Enter");
+  await expect(field).toHaveValue("Borealis");
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Add deal" }).click();
+  await expect(card(page, "Pilot")).toContainText("Borealis");
 });
 
 test("a meeting booked ahead brings the day-before reminder, which becomes a task", async ({ page }) => {
