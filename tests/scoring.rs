@@ -128,3 +128,52 @@ fn the_agenda_puts_the_task_closest_to_a_sale_first() {
         .collect();
     assert_eq!(ranked, [offer, email]);
 }
+
+#[test]
+fn the_agenda_ranks_every_open_task_by_its_score_then_by_due_time() {
+    // A workspace with hundreds of tasks over every stage, rated and unrated
+    // clients, overdue by hours and by days: the agenda's order is each
+    // task's own score, highest first, the earliest due first on a tie.
+    let preset = StagePreset::ClassicFunnel;
+    let names = preset.stage_names();
+    let now = at(2026, 3, 10, 9, 0);
+    let mut ws = pipeline_crm::domain::demo::sample_workspace(
+        preset,
+        "Sales",
+        &names,
+        &["Anna", "Bob", "Cleo"],
+        pipeline_crm::domain::demo::SampleSize::scaled(300),
+        11,
+        now,
+    );
+    ws.canonical();
+    let mut expected: Vec<(&Task, u8)> = ws
+        .tasks
+        .iter()
+        .filter(|t| t.done_at.is_none())
+        .map(|t| (t, score_task(&ws, t, now)))
+        .collect();
+    expected.sort_by_key(|(t, score)| (u8::MAX - score, t.due));
+    let expected: Vec<(Id, u8)> = expected.into_iter().map(|(t, s)| (t.id, s)).collect();
+    assert!(expected.len() > 200);
+    assert!(expected.iter().any(|(_, s)| *s != expected[0].1));
+    assert_eq!(ranked_open_tasks(&ws, now), expected);
+
+    let end_of_today = at(2026, 3, 11, 0, 0);
+    let a = pipeline_crm::domain::agenda::agenda(&ws, now, end_of_today);
+    let due = |id: Id| ws.task(id).map(|t| t.due).unwrap();
+    let group = |keep: &dyn Fn(Id) -> bool| -> Vec<(Id, u8)> {
+        expected
+            .iter()
+            .copied()
+            .filter(|(id, _)| keep(*id))
+            .collect()
+    };
+    assert_eq!(a.overdue, group(&|id| due(id) < now));
+    assert_eq!(
+        a.today,
+        group(&|id| due(id) >= now && due(id) < end_of_today)
+    );
+    assert_eq!(a.upcoming, group(&|id| due(id) >= end_of_today));
+    assert!(!a.overdue.is_empty() && !a.upcoming.is_empty());
+}

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::model::*;
-use super::scoring::ranked_open_tasks;
+use super::scoring::Ranking;
 use super::scoring::{client_score, ClientScore};
 
 /// Open tasks in three groups, each ordered by task score (highest first).
@@ -22,23 +22,20 @@ pub struct Agenda {
 
 /// The agenda at `now`, where today ends at `end_of_today` (local midnight, in UTC).
 pub fn agenda(ws: &Workspace, now: DateTime<Utc>, end_of_today: DateTime<Utc>) -> Agenda {
-    let mut out = Agenda::default();
-    for (id, score) in ranked_open_tasks(ws, now) {
-        let Some(task) = ws.task(id) else { continue };
-        if task.due < now {
-            out.overdue.push((id, score));
-        } else if task.due < end_of_today {
-            out.today.push((id, score));
-        } else {
-            out.upcoming.push((id, score));
-        }
+    let by_due: Vec<&Task> = ws.open_tasks_by_due().collect();
+    let today = by_due.partition_point(|t| t.due < now);
+    let upcoming = today + by_due[today..].partition_point(|t| t.due < end_of_today);
+    let ranking = Ranking::of(ws);
+    Agenda {
+        overdue: ranking.rank(&by_due[..today], now),
+        today: ranking.rank(&by_due[today..upcoming], now),
+        upcoming: ranking.rank(&by_due[upcoming..], now),
     }
-    out
 }
 
 /// Number of open tasks due before `now`.
 pub fn overdue_count(ws: &Workspace, now: DateTime<Utc>) -> usize {
-    ws.tasks.iter().filter(|t| t.is_overdue(now)).count()
+    ws.open_tasks_by_due().take_while(|t| t.due < now).count()
 }
 
 /// Open tasks that fell due in `(since, now]`: the ones to announce.

@@ -6,7 +6,6 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use super::model::*;
-use super::sorting;
 
 /// Client rank, from most to least worth the time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -188,17 +187,26 @@ pub fn task_score(
     client_score: Option<u8>,
     now: DateTime<Utc>,
 ) -> u8 {
-    let overdue = if task.is_overdue(now) {
+    task_kind_weight(task.kind)
+        + deal_points(stage_probability, deal_value_minor, client_score)
+        + overdue_points(task, now)
+}
+
+/// The part of a task's score that comes from its deal.
+fn deal_points(stage_probability: u8, deal_value_minor: i64, client_score: Option<u8>) -> u8 {
+    stage_probability.min(100) / 5
+        + value_points(deal_value_minor)
+        + client_score.map_or(10, |s| s.min(100) / 5)
+}
+
+/// Up to 10 points for being overdue: 4, plus 2 a day.
+fn overdue_points(task: &Task, now: DateTime<Utc>) -> u8 {
+    if task.is_overdue(now) {
         let days = (now - task.due).num_days().clamp(0, 3) as u8;
         4 + 2 * days
     } else {
         0
-    };
-    task_kind_weight(task.kind)
-        + stage_probability.min(100) / 5
-        + value_points(deal_value_minor)
-        + client_score.map_or(10, |s| s.min(100) / 5)
-        + overdue
+    }
 }
 
 /// The score of a task within its workspace.
@@ -219,28 +227,72 @@ pub fn score_task(ws: &Workspace, task: &Task, now: DateTime<Utc>) -> u8 {
 /// Open tasks with their scores, highest first (earlier due first on a tie):
 /// the order of the agenda.
 pub fn ranked_open_tasks(ws: &Workspace, now: DateTime<Utc>) -> Vec<(Id, u8)> {
-    let client_scores: std::collections::HashMap<Id, u8> = ws
-        .clients
-        .iter()
-        .filter_map(|c| client_score(c.rating).map(|s| (c.id, s.score)))
-        .collect();
-    let mut ranked: Vec<(&Task, u8)> = ws
-        .tasks
-        .iter()
-        .filter(|t| t.done_at.is_none())
-        .map(|t| {
-            let deal = ws.deal(t.deal_id);
-            let probability = deal
-                .and_then(|d| ws.pipeline(d.pipeline_id).and_then(|p| p.stage(d.stage_id)))
-                .map_or(0, |s| s.probability);
-            let value = deal.map_or(0, |d| d.value.minor);
-            let client = deal
-                .and_then(|d| d.client_id)
-                .and_then(|c| client_scores.get(&c).copied());
-            (t, task_score(t, probability, value, client, now))
-        })
-        .collect();
-    // Keys made once (the agenda ranks every open task after each change).
-    sorting::sort_by_key(&mut ranked, |(t, score)| (u8::MAX - score, t.due));
-    ranked.into_iter().map(|(t, s)| (t.id, s)).collect()
+    let by_due: Vec<&Task> = ws.open_tasks_by_due().collect();
+    Ranking::of(ws).rank(&by_due, now)
+}
+
+/// What a task's score takes from its deal (stage, value and client), made
+/// once per deal: a deal has several tasks, and the agenda ranks every open
+/// task after each change.
+pub(crate) struct Ranking<'a> {
+    ws: &'a Workspace,
+    /// By the deal's position in the workspace.
+    deal_points: Vec<u8>,
+}
+
+impl<'a> Ranking<'a> {
+    pub(crate) fn of(ws: &'a Workspace) -> Self {
+        let deal_points = ws
+            .deals
+            .iter()
+            .map(|d| {
+                let probability = ws
+                    .pipeline(d.pipeline_id)
+                    .and_then(|p| p.stage(d.stage_id))
+                    .map_or(0, |s| s.probability);
+                let client = d
+                    .client_id
+                    .and_then(|c| ws.client(c))
+                    .and_then(|c| client_score(c.rating))
+                    .map(|s| s.score);
+                deal_points(probability, d.value.minor, client)
+            })
+            .collect();
+        Ranking { ws, deal_points }
+    }
+
+    /// `tasks`, given earliest due first, with their scores, highest first
+    /// and in the given order on a tie. Scores are small numbers, so they
+    /// are sorted by counting, not by comparing.
+    pub(crate) fn rank(&self, tasks: &[&Task], now: DateTime<Utc>) -> Vec<(Id, u8)> {
+        let scored: Vec<(Id, u8)> = tasks
+            .iter()
+            .map(|t| {
+                let points = self
+                    .ws
+                    .deal_position(t.deal_id)
+                    .map_or_else(|| deal_points(0, 0, None), |i| self.deal_points[i]);
+                (
+                    t.id,
+                    task_kind_weight(t.kind) + points + overdue_points(t, now),
+                )
+            })
+            .collect();
+        let mut next = [0usize; 256];
+        for &(_, score) in &scored {
+            next[score as usize] += 1;
+        }
+        let mut at = 0;
+        for slot in next.iter_mut().rev() {
+            let count = *slot;
+            *slot = at;
+            at += count;
+        }
+        let mut ranked = vec![(Id::nil(), 0); scored.len()];
+        for (id, score) in scored {
+            ranked[next[score as usize]] = (id, score);
+            next[score as usize] += 1;
+        }
+        ranked
+    }
 }
