@@ -21,10 +21,13 @@ type I18n = I18nContext<Locale>;
 
 /// Offers `content` as a file download named `name`.
 pub fn download(name: &str, content: &str, mime: &str) {
-    let parts = js_sys::Array::of1(&content.into());
+    // The file is made from the text's UTF-8 bytes as they are: going
+    // through a JavaScript string would decode them and the Blob encode
+    // them again.
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(content.as_bytes()));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
