@@ -259,7 +259,11 @@ pub fn ClientPicker(
                     let chosen = choice.clone();
                     let (label, detail) = match choice {
                         Choice::NoClient => (t_string!(i18n, deal.no_client).to_string(), String::new()),
-                        Choice::Client { name, company, .. } => (name.clone(), company.clone()),
+                        // The company only when it tells the client apart.
+                        Choice::Client { name, company, .. } if company != name => {
+                            (name.clone(), company.clone())
+                        }
+                        Choice::Client { name, .. } => (name.clone(), String::new()),
                     };
                     view! {
                         <li
