@@ -185,11 +185,21 @@ async fn read_file(input: &web_sys::HtmlInputElement) -> Result<String, ImportEr
     if size > MAX_FILE_BYTES {
         return Err(ImportError::TooLarge { bytes: size });
     }
-    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+    // The file's bytes, not its text: a JavaScript string of it would be
+    // decoded from UTF-8 only to be encoded again for Rust. Bytes that are
+    // not UTF-8 become U+FFFD and a byte order mark is dropped, as
+    // `File.text()` does.
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
-        .ok()
-        .and_then(|v| v.as_string())
-        .ok_or(ImportError::NotOurFile)?;
+        .map_err(|_| ImportError::NotOurFile)?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     Ok(text)
 }
 
