@@ -262,6 +262,9 @@ test("unreadable stored data is never overwritten: a recovery screen offers it a
 test("a damaged shard: the download holds every stored value, and starting fresh overwrites none of them", async ({ page }) => {
   await startWith(page, "Classic funnel");
   await addDeal(page, "Kept deal", "10");
+  // Read what is stored once the deal is saved, not while the save is pending.
+  await page.reload();
+  await expect(card(page, "Kept deal")).toBeVisible();
   const stored = await page.evaluate(() =>
     Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith("pipeline-crm.")).map((k) => [k, localStorage.getItem(k)!])),
   );
