@@ -211,17 +211,20 @@ fn overdue_points(task: &Task, now: DateTime<Utc>) -> u8 {
 
 /// The score of a task within its workspace.
 pub fn score_task(ws: &Workspace, task: &Task, now: DateTime<Utc>) -> u8 {
-    let deal = ws.deal(task.deal_id);
+    task_kind_weight(task.kind) + deal_share(ws, ws.deal(task.deal_id)) + overdue_points(task, now)
+}
+
+/// The part of a task's score its deal gives, in its workspace.
+fn deal_share(ws: &Workspace, deal: Option<&Deal>) -> u8 {
     let probability = deal
-        .and_then(|d| ws.stage(d.stage_id))
-        .map_or(0, |(_, s)| s.probability);
-    let value = deal.map_or(0, |d| d.value.minor);
+        .and_then(|d| ws.pipeline(d.pipeline_id).and_then(|p| p.stage(d.stage_id)))
+        .map_or(0, |s| s.probability);
     let client = deal
         .and_then(|d| d.client_id)
         .and_then(|c| ws.client(c))
         .and_then(|c| client_score(c.rating))
         .map(|s| s.score);
-    task_score(task, probability, value, client, now)
+    deal_points(probability, deal.map_or(0, |d| d.value.minor), client)
 }
 
 /// Open tasks with their scores, highest first (earlier due first on a tie):
@@ -242,22 +245,7 @@ pub(crate) struct Ranking<'a> {
 
 impl<'a> Ranking<'a> {
     pub(crate) fn of(ws: &'a Workspace) -> Self {
-        let deal_points = ws
-            .deals
-            .iter()
-            .map(|d| {
-                let probability = ws
-                    .pipeline(d.pipeline_id)
-                    .and_then(|p| p.stage(d.stage_id))
-                    .map_or(0, |s| s.probability);
-                let client = d
-                    .client_id
-                    .and_then(|c| ws.client(c))
-                    .and_then(|c| client_score(c.rating))
-                    .map(|s| s.score);
-                deal_points(probability, d.value.minor, client)
-            })
-            .collect();
+        let deal_points = ws.deals.iter().map(|d| deal_share(ws, Some(d))).collect();
         Ranking { ws, deal_points }
     }
 
@@ -271,7 +259,7 @@ impl<'a> Ranking<'a> {
                 let points = self
                     .ws
                     .deal_position(t.deal_id)
-                    .map_or_else(|| deal_points(0, 0, None), |i| self.deal_points[i]);
+                    .map_or_else(|| deal_share(self.ws, None), |i| self.deal_points[i]);
                 (
                     t.id,
                     task_kind_weight(t.kind) + points + overdue_points(t, now),
