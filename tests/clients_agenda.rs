@@ -64,13 +64,25 @@ fn the_agenda_groups_open_tasks_by_when_they_are_due_and_orders_them_by_score() 
     let late_offer = s.task(big, TaskKind::Offer, at(2026, 3, 9, 15, 0));
     let today_call = s.task(small, TaskKind::Call, at(2026, 3, 10, 16, 0));
     let tomorrow = s.task(big, TaskKind::Meeting, at(2026, 3, 11, 10, 0));
+    let tomorrow_email = s.task(small, TaskKind::Email, at(2026, 3, 11, 8, 0));
+    // A higher score two days later still comes after tomorrow's tasks.
+    let later_offer = s.task(big, TaskKind::Offer, at(2026, 3, 13, 10, 0));
     let done = s.task(big, TaskKind::Call, at(2026, 3, 8, 10, 0));
     s.complete(done, false);
-    let a = agenda(&s.ws, s.now, at(2026, 3, 11, 0, 0));
+    let utc = FixedCalendar(chrono::FixedOffset::east_opt(0).unwrap());
+    let a = agenda(&s.ws, s.now, &utc);
     let ids = |v: &Vec<(uuid::Uuid, u8)>| v.iter().map(|x| x.0).collect::<Vec<_>>();
     assert_eq!(ids(&a.overdue), [late_offer, late_email]);
     assert_eq!(ids(&a.today), [today_call]);
-    assert_eq!(ids(&a.upcoming), [tomorrow]);
+    assert_eq!(ids(&a.upcoming), [tomorrow, tomorrow_email, later_offer]);
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    assert_eq!(a.upcoming_days, [(day(11), 0), (day(13), 2)]);
+    // Three hours east of UTC, the meeting at 22:00 UTC is already the next day.
+    let late = s.task(small, TaskKind::Call, at(2026, 3, 11, 22, 0));
+    let east = FixedCalendar(chrono::FixedOffset::east_opt(3 * 3600).unwrap());
+    let a = agenda(&s.ws, s.now, &east);
+    assert_eq!(a.upcoming_days, [(day(11), 0), (day(12), 2), (day(13), 3)]);
+    assert_eq!(a.upcoming[2].0, late);
     assert!(a.overdue[0].1 > a.overdue[1].1);
     assert_eq!(overdue_count(&s.ws, s.now), 2);
 }

@@ -36,6 +36,17 @@ fn export_value(ws: &Workspace) -> Value {
     serde_json::from_str(&export_json(ws, at(2026, 3, 10, 9, 0))).unwrap()
 }
 
+/// `merge`, checking on the way that the preview's count of it agrees.
+fn merge_counted(ours: &Workspace, theirs: &Workspace) -> (Workspace, MergeReport) {
+    let (merged, report) = merge(ours, theirs);
+    assert_eq!(
+        merge_file_report(ours, theirs, false),
+        report,
+        "the preview counts what the merge does"
+    );
+    (merged, report)
+}
+
 fn problems(text: &str) -> Vec<Problem> {
     match read(text) {
         Err(ImportError::Invalid(p)) => p,
@@ -340,7 +351,7 @@ fn merging_takes_the_newer_record_and_counts_what_happened() {
     )
     .unwrap();
 
-    let (merged, report) = merge(&ours, &theirs);
+    let (merged, report) = merge_counted(&ours, &theirs);
     assert_eq!(merged.deal(d0).unwrap().title, "Theirs, newer");
     assert_eq!(merged.deal(d1).unwrap().title, "Ours, newer");
     assert!(merged.client(uuid::Uuid::from_u128(5000)).is_some());
@@ -362,12 +373,12 @@ fn a_deletion_is_not_brought_back_by_an_older_copy() {
     let tasks: Vec<_> = ours.tasks_of_deal(gone).map(|t| t.id).collect();
     ours.apply(Command::DeleteDeal { id: gone }, at(2026, 3, 11, 9, 0))
         .unwrap();
-    let (merged, report) = merge(&ours, &base);
+    let (merged, report) = merge_counted(&ours, &base);
     assert!(merged.deal(gone).is_none());
     assert!(tasks.iter().all(|t| merged.task(*t).is_none()));
     assert_eq!(report.new, 0);
     // And the other way round: their deletion removes our older copy.
-    let (merged, report) = merge(&base, &ours);
+    let (merged, report) = merge_counted(&base, &ours);
     assert!(merged.deal(gone).is_none());
     assert_eq!(report.deleted, 1 + tasks.len());
 }
@@ -402,8 +413,8 @@ fn merging_is_the_same_from_both_sides() {
         t,
     )
     .unwrap();
-    let (ab, _) = merge(&a, &b);
-    let (ba, _) = merge(&b, &a);
+    let (ab, _) = merge_counted(&a, &b);
+    let (ba, _) = merge_counted(&b, &a);
     assert_eq!(ab.deal(d), ba.deal(d));
 }
 
@@ -477,8 +488,76 @@ fn csv_quotes_per_rfc_4180_and_neutralises_formulas() {
     assert!(tasks.lines().count() > 10);
 }
 
+/// The one-pass reading of a current file and the step-by-step one agree
+/// on `text`: the same workspace, or the same refusal.
+fn reads_alike(text: &str) -> Result<(), TestCaseError> {
+    let now = at(2026, 3, 10, 9, 0);
+    let mut ids = Ids::new();
+    let quick = read_export(text, now, "Me", || ids.next());
+    let mut ids = Ids::new();
+    let stepwise = read_export_step_by_step(text, now, "Me", || ids.next());
+    prop_assert_eq!(quick, stepwise);
+    Ok(())
+}
+
+#[test]
+fn files_that_read_in_one_pass_read_as_they_do_step_by_step() {
+    let file = export_value(&demo());
+    let mut v1 = file.clone();
+    v1["format_version"] = json!(1);
+    let mut in_a_list = file.clone();
+    let w = &file["workspace"];
+    // Its fields in order, as a list: what serde would read as a struct.
+    in_a_list["workspace"] = json!([
+        w["format_version"],
+        w["settings"],
+        w["pipelines"],
+        w["deals"],
+        w["clients"],
+        w["tasks"],
+        w["salespeople"],
+        w["tombstones"]
+    ]);
+    let mut inner_v1 = file.clone();
+    inner_v1["workspace"]["format_version"] = json!(1);
+    let mut other_app = file.clone();
+    other_app["app"] = json!("another-crm");
+    let mut no_deals = file.clone();
+    no_deals["workspace"]
+        .as_object_mut()
+        .unwrap()
+        .remove("deals");
+    let as_list = json!([
+        file["app"],
+        file["format_version"],
+        file["exported_at"],
+        file["workspace"]
+    ]);
+    for text in [file, v1, in_a_list, inner_v1, other_app, no_deals, as_list].map(|v| v.to_string())
+    {
+        reads_alike(&text).unwrap();
+    }
+    let text = export_json(&demo(), at(2026, 3, 10, 9, 0));
+    assert!(read(&text).is_ok());
+    // A key given twice.
+    reads_alike(&text.replacen("{\"app\":", "{\"app\":\"x\",\"app\":", 1)).unwrap();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn damaged_files_read_alike_in_one_pass_and_step_by_step(seed in any::<u64>(), edits in 1usize..4, values in any::<bool>()) {
+        let text = export_json(&demo(), at(2026, 3, 10, 9, 0));
+        let mut rng = pipeline_crm::domain::demo::SampleRng::new(seed);
+        let damaged = if values {
+            let file: Value = serde_json::from_str(&text).unwrap();
+            mutate_values(&file, &mut rng, edits).to_string()
+        } else {
+            mutate_bytes(&text, &mut rng, edits)
+        };
+        reads_alike(&damaged)?;
+    }
 
     #[test]
     fn random_text_never_panics_and_never_changes_the_workspace(text in ".{0,400}") {
@@ -602,7 +681,10 @@ fn merging_a_colleague_who_started_from_the_same_preset_keeps_one_pipeline() {
 
     let mut merged = me.ws.clone();
     let text = export_json(&them.ws, them.now);
-    import(
+    let matched_report = merge_file_report(&me.ws, &them.ws, true);
+    let separate_report = merge_file_report(&me.ws, &them.ws, false);
+    assert_ne!(matched_report, separate_report);
+    let report = import(
         &mut merged,
         &text,
         ImportMode::Merge,
@@ -611,6 +693,10 @@ fn merging_a_colleague_who_started_from_the_same_preset_keeps_one_pipeline() {
         || them.ids.next(),
     )
     .unwrap();
+    assert_eq!(
+        report, matched_report,
+        "the preview counts what the merge does"
+    );
     assert_eq!(merged.pipelines.len(), 1, "one Classic funnel");
     let theirs = merged.deal(their_deal).unwrap();
     assert_eq!(theirs.pipeline_id, me.pipeline().id);
@@ -624,7 +710,7 @@ fn merging_a_colleague_who_started_from_the_same_preset_keeps_one_pipeline() {
 
     // Kept separate on request.
     let mut separate = me.ws.clone();
-    import(
+    let report = import(
         &mut separate,
         &text,
         ImportMode::MergeSeparately,
@@ -633,6 +719,7 @@ fn merging_a_colleague_who_started_from_the_same_preset_keeps_one_pipeline() {
         || them.ids.next(),
     )
     .unwrap();
+    assert_eq!(report, separate_report);
     assert_eq!(separate.pipelines.len(), 2);
 
     // A pipeline with other stages is never matched.

@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use pipeline_crm::domain::format::*;
 use pipeline_crm::domain::*;
+use proptest::prelude::*;
 use serde_json::json;
 
 fn v1() -> serde_json::Value {
@@ -215,4 +216,31 @@ fn timestamps_in_any_form_read_before_still_read_and_nonsense_is_refused() {
     value["deals"][0]["updated_at"] = json!("2026-13-45T99:00:00Z");
     let err = read_workspace_text(&value.to_string(), s.now, "Me", || unreachable!()).unwrap_err();
     assert!(matches!(err, FormatError::WrongShape(_)), "{err:?}");
+}
+
+proptest! {
+    /// Exports and stored meta values write timestamps as chrono does, to the
+    /// character: the file format does not change with how it is written.
+    #[test]
+    fn timestamps_are_written_as_chrono_writes_them(
+        secs in -70_000_000_000i64..260_000_000_000,
+        leap in proptest::bool::ANY,
+        nanos in prop_oneof![
+            Just(0u32),
+            (0u32..1000).prop_map(|n| n * 1_000_000),
+            (0u32..1_000_000).prop_map(|n| n * 1000),
+            0u32..2_000_000_000,
+        ],
+    ) {
+        // A leap second (nanoseconds past a billion) only ends a minute.
+        let secs = if leap { secs - secs.rem_euclid(60) + 59 } else { secs };
+        let Some(at) = chrono::DateTime::from_timestamp(secs, nanos) else {
+            return Ok(());
+        };
+        let stone = Tombstone { id: uuid::Uuid::nil(), kind: RecordKind::Deal, deleted_at: at };
+        let written = serde_json::to_value(&stone).unwrap();
+        prop_assert_eq!(&written["deleted_at"], &serde_json::to_value(at).unwrap());
+        let back: Tombstone = serde_json::from_value(written).unwrap();
+        prop_assert_eq!(back.deleted_at, at);
+    }
 }

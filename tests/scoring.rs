@@ -159,8 +159,10 @@ fn the_agenda_ranks_every_open_task_by_its_score_then_by_due_time() {
     assert!(expected.iter().any(|(_, s)| *s != expected[0].1));
     assert_eq!(ranked_open_tasks(&ws, now), expected);
 
+    use pipeline_crm::domain::agenda::{agenda, FixedCalendar};
     let end_of_today = at(2026, 3, 11, 0, 0);
-    let a = pipeline_crm::domain::agenda::agenda(&ws, now, end_of_today);
+    let utc = FixedCalendar(chrono::FixedOffset::east_opt(0).unwrap());
+    let a = agenda(&ws, now, &utc);
     let due = |id: Id| ws.task(id).map(|t| t.due).unwrap();
     let group = |keep: &dyn Fn(Id) -> bool| -> Vec<(Id, u8)> {
         expected
@@ -174,6 +176,23 @@ fn the_agenda_ranks_every_open_task_by_its_score_then_by_due_time() {
         a.today,
         group(&|id| due(id) >= now && due(id) < end_of_today)
     );
-    assert_eq!(a.upcoming, group(&|id| due(id) >= end_of_today));
+    // Upcoming tasks day by day, each day in score order.
+    let mut upcoming = group(&|id| due(id) >= end_of_today);
+    upcoming.sort_by_key(|(id, _)| due(*id).date_naive());
+    assert_eq!(a.upcoming, upcoming);
+    let mut days: Vec<_> = upcoming
+        .iter()
+        .map(|(id, _)| due(*id).date_naive())
+        .collect();
+    days.dedup();
+    assert!(days.len() > 2);
+    assert_eq!(
+        a.upcoming_days.iter().map(|d| d.0).collect::<Vec<_>>(),
+        days
+    );
+    for (day, start) in &a.upcoming_days {
+        assert_eq!(due(a.upcoming[*start].0).date_naive(), *day);
+        assert!(*start == 0 || due(a.upcoming[start - 1].0).date_naive() < *day);
+    }
     assert!(!a.overdue.is_empty() && !a.upcoming.is_empty());
 }

@@ -3,34 +3,71 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
 
 use super::model::*;
 use super::scoring::Ranking;
 use super::scoring::{client_score, ClientScore};
 
-/// Open tasks in three groups, each ordered by task score (highest first).
+/// Open tasks in three groups, each ordered by task score (highest first);
+/// the upcoming ones day by day, each day by score.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Agenda {
     /// Due before now.
     pub overdue: Vec<(Id, u8)>,
     /// Due from now until the end of today.
     pub today: Vec<(Id, u8)>,
-    /// Due after today.
+    /// Due after today: the earliest day first, each day by score.
     pub upcoming: Vec<(Id, u8)>,
+    /// Each day of `upcoming` that has tasks, with the place of its first.
+    pub upcoming_days: Vec<(NaiveDate, usize)>,
 }
 
-/// The agenda at `now`, where today ends at `end_of_today` (local midnight, in UTC).
-pub fn agenda(ws: &Workspace, now: DateTime<Utc>, end_of_today: DateTime<Utc>) -> Agenda {
+/// The reader's calendar: the local day a moment falls on, and when a
+/// local day ends (days may be 23 or 25 hours long).
+pub trait Calendar {
+    /// The local date at `at`.
+    fn day_of(&self, at: DateTime<Utc>) -> NaiveDate;
+    /// The first moment after `day`.
+    fn end_of(&self, day: NaiveDate) -> DateTime<Utc>;
+}
+
+/// A calendar at a fixed distance from UTC.
+pub struct FixedCalendar(pub FixedOffset);
+
+impl Calendar for FixedCalendar {
+    fn day_of(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.0).date_naive()
+    }
+    fn end_of(&self, day: NaiveDate) -> DateTime<Utc> {
+        let next = day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN);
+        (next - Duration::seconds(self.0.local_minus_utc().into())).and_utc()
+    }
+}
+
+/// The agenda at `now` in the reader's `calendar`.
+pub fn agenda(ws: &Workspace, now: DateTime<Utc>, calendar: &impl Calendar) -> Agenda {
     let by_due: Vec<&Task> = ws.open_tasks_by_due().collect();
+    let end_of_today = calendar.end_of(calendar.day_of(now));
     let today = by_due.partition_point(|t| t.due < now);
     let upcoming = today + by_due[today..].partition_point(|t| t.due < end_of_today);
     let ranking = Ranking::of(ws);
-    Agenda {
+    let mut out = Agenda {
         overdue: ranking.rank(&by_due[..today], now),
         today: ranking.rank(&by_due[today..upcoming], now),
-        upcoming: ranking.rank(&by_due[upcoming..], now),
+        ..Agenda::default()
+    };
+    // Day by day, jumping over days without tasks.
+    let mut rest = &by_due[upcoming..];
+    while let Some(first) = rest.first() {
+        let day = calendar.day_of(first.due);
+        let end = calendar.end_of(day);
+        let len = rest.partition_point(|t| t.due < end).max(1);
+        out.upcoming_days.push((day, out.upcoming.len()));
+        out.upcoming.extend(ranking.rank(&rest[..len], now));
+        rest = &rest[len..];
     }
+    out
 }
 
 /// Number of open tasks due before `now`.

@@ -283,6 +283,87 @@ pub fn read_export(
     if nesting_exceeds(text, MAX_DEPTH) {
         return Err(ImportError::TooDeep);
     }
+    // A file of the current format that reads in one pass passes the first
+    // three steps; any other file takes them one by one, which says what is
+    // wrong with it, at the price of reading it several times.
+    match read_current_export(text) {
+        Some(workspace) => finish_reading(workspace, None, now),
+        None => read_export_step_by_step(text, now, owner, ids),
+    }
+}
+
+/// The envelope of a current-format file, read in one pass.
+#[derive(Deserialize)]
+struct CurrentEnvelope {
+    app: String,
+    format_version: u32,
+    workspace: Object<Workspace>,
+}
+
+/// A value that must be a JSON object: serde's structs also read from arrays,
+/// which the step-by-step reading refuses.
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Fields<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Fields(std::marker::PhantomData))
+            .map(Object)
+    }
+}
+
+/// The workspace of a file in this build's format, when the whole file reads
+/// as one; `None` for anything else.
+fn read_current_export(text: &str) -> Option<Workspace> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let file: CurrentEnvelope = serde_json::from_str(text).ok()?;
+    let workspace = file.workspace.0;
+    (file.app == APP_MARKER
+        && file.format_version == FORMAT_VERSION
+        && workspace.format_version == FORMAT_VERSION)
+        .then_some(workspace)
+}
+
+/// The last step, validation, and the stage each deal shows in.
+fn finish_reading(
+    mut workspace: Workspace,
+    migrated_from: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<ImportFile, ImportError> {
+    validate_file(&workspace).map_err(ImportError::Invalid)?;
+    // Every deal in a stage that shows it (see `Workspace::heal`).
+    workspace.heal(Some(now));
+    Ok(ImportFile {
+        workspace,
+        migrated_from,
+    })
+}
+
+/// [`read_export`] one step at a time, each step naming what it finds wrong.
+#[doc(hidden)]
+pub fn read_export_step_by_step(
+    text: &str,
+    now: DateTime<Utc>,
+    owner: &str,
+    ids: impl FnMut() -> Id,
+) -> Result<ImportFile, ImportError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge { bytes: text.len() });
+    }
+    if nesting_exceeds(text, MAX_DEPTH) {
+        return Err(ImportError::TooDeep);
+    }
     // Step 1: the shape. The file is checked as JSON first, so that any
     // syntax error is reported with its place.
     if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
@@ -317,19 +398,13 @@ pub fn read_export(
             return Err(ImportError::Invalid(problems));
         }
     }
-    let (mut workspace, migrated) =
+    let (workspace, migrated) =
         read_workspace_text(inner.get(), now, owner, ids).map_err(|e| match e {
             FormatError::TooNew { found } => ImportError::TooNew { found },
             FormatError::NotJson(m) | FormatError::WrongShape(m) => ImportError::WrongShape(m),
         })?;
     // Step 4: validate every record.
-    validate_file(&workspace).map_err(ImportError::Invalid)?;
-    // Every deal in a stage that shows it (see `Workspace::heal`).
-    workspace.heal(Some(now));
-    Ok(ImportFile {
-        workspace,
-        migrated_from: migrated.then_some(version),
-    })
+    finish_reading(workspace, migrated.then_some(version), now)
 }
 
 /// The envelope of a file being imported; each part is kept as its JSON
@@ -919,14 +994,26 @@ fn theirs_wins<T: Record>(ours: &T, theirs: &T) -> bool {
     }
 }
 
+/// The records a merge keeps, counted in `report`; with `keep` unset they
+/// are only counted, not copied.
 fn merge_list<T: Record>(
     ours: &[T],
     theirs: &[T],
     deleted: &HashMap<Id, DateTime<Utc>>,
     report: &mut MergeReport,
+    keep: bool,
 ) -> Vec<T> {
-    let their_index: HashMap<Id, &T> = theirs.iter().map(|r| (r.id(), r)).collect();
-    let mut out = Vec::with_capacity(ours.len().max(theirs.len()));
+    // Into an empty list (a first import) nothing is matched.
+    let their_index: HashMap<Id, &T> = if ours.is_empty() {
+        HashMap::new()
+    } else {
+        theirs.iter().map(|r| (r.id(), r)).collect()
+    };
+    let mut out = Vec::with_capacity(if keep {
+        ours.len().max(theirs.len())
+    } else {
+        0
+    });
     let mut taken: HashSet<Id> = HashSet::new();
     let survives = |r: &T| deleted.get(&r.id()).is_none_or(|at| r.updated_at() > *at);
     for o in ours {
@@ -946,10 +1033,10 @@ fn merge_list<T: Record>(
             }
             None => o,
         };
-        if survives(chosen) {
-            out.push(chosen.clone());
-        } else {
+        if !survives(chosen) {
             report.deleted += 1;
+        } else if keep {
+            out.push(chosen.clone());
         }
     }
     for t in theirs {
@@ -958,7 +1045,9 @@ fn merge_list<T: Record>(
         }
         if survives(t) {
             report.new += 1;
-            out.push(t.clone());
+            if keep {
+                out.push(t.clone());
+            }
         }
     }
     out
@@ -972,32 +1061,8 @@ fn merge_list<T: Record>(
 /// [`Workspace::agreeing_stage`]; a missing owner or client is replaced or
 /// cleared).
 pub fn merge(ours: &Workspace, theirs: &Workspace) -> (Workspace, MergeReport) {
-    let mut report = MergeReport::default();
-    let mut deleted: HashMap<Id, DateTime<Utc>> = HashMap::new();
-    for t in ours.tombstones.iter().chain(&theirs.tombstones) {
-        let at = deleted.entry(t.id).or_insert(t.deleted_at);
-        *at = (*at).max(t.deleted_at);
-    }
-    let mut merged = Workspace {
-        format_version: FORMAT_VERSION,
-        settings: if theirs.settings.updated_at > ours.settings.updated_at {
-            theirs.settings.clone()
-        } else {
-            ours.settings.clone()
-        },
-        pipelines: merge_list(&ours.pipelines, &theirs.pipelines, &deleted, &mut report),
-        deals: merge_list(&ours.deals, &theirs.deals, &deleted, &mut report),
-        clients: merge_list(&ours.clients, &theirs.clients, &deleted, &mut report),
-        tasks: merge_list(&ours.tasks, &theirs.tasks, &deleted, &mut report),
-        salespeople: merge_list(
-            &ours.salespeople,
-            &theirs.salespeople,
-            &deleted,
-            &mut report,
-        ),
-        tombstones: Vec::new(),
-        indexes: Default::default(),
-    };
+    let (mut merged, report) = merge_records(ours, theirs, true);
+    let deleted = deletions(ours, theirs);
     let mut tombstones: Vec<Tombstone> = ours
         .tombstones
         .iter()
@@ -1010,6 +1075,69 @@ pub fn merge(ours: &Workspace, theirs: &Workspace) -> (Workspace, MergeReport) {
     merged.tombstones = tombstones;
     repair(&mut merged);
     (merged, report)
+}
+
+/// When each record deleted on either side was last deleted.
+fn deletions(ours: &Workspace, theirs: &Workspace) -> HashMap<Id, DateTime<Utc>> {
+    let mut deleted: HashMap<Id, DateTime<Utc>> = HashMap::new();
+    for t in ours.tombstones.iter().chain(&theirs.tombstones) {
+        let at = deleted.entry(t.id).or_insert(t.deleted_at);
+        *at = (*at).max(t.deleted_at);
+    }
+    deleted
+}
+
+/// The records of a merge before its repair, with its report; with `keep`
+/// unset, only the report.
+fn merge_records(ours: &Workspace, theirs: &Workspace, keep: bool) -> (Workspace, MergeReport) {
+    let mut report = MergeReport::default();
+    let deleted = deletions(ours, theirs);
+    let merged = Workspace {
+        format_version: FORMAT_VERSION,
+        settings: if theirs.settings.updated_at > ours.settings.updated_at {
+            theirs.settings.clone()
+        } else {
+            ours.settings.clone()
+        },
+        pipelines: merge_list(
+            &ours.pipelines,
+            &theirs.pipelines,
+            &deleted,
+            &mut report,
+            keep,
+        ),
+        deals: merge_list(&ours.deals, &theirs.deals, &deleted, &mut report, keep),
+        clients: merge_list(&ours.clients, &theirs.clients, &deleted, &mut report, keep),
+        tasks: merge_list(&ours.tasks, &theirs.tasks, &deleted, &mut report, keep),
+        salespeople: merge_list(
+            &ours.salespeople,
+            &theirs.salespeople,
+            &deleted,
+            &mut report,
+            keep,
+        ),
+        tombstones: Vec::new(),
+        indexes: Default::default(),
+    };
+    (merged, report)
+}
+
+/// What [`merge_file`] would report, without making the merged workspace.
+pub fn merge_file_report(
+    ours: &Workspace,
+    theirs: &Workspace,
+    match_pipelines_too: bool,
+) -> MergeReport {
+    let matches = if match_pipelines_too {
+        match_pipelines(ours, theirs)
+    } else {
+        Vec::new()
+    };
+    if matches.is_empty() {
+        merge_records(ours, theirs, false).1
+    } else {
+        merge_records(ours, &onto_our_pipelines(ours, theirs, &matches), false).1
+    }
 }
 
 /// A pipeline of a colleague's file that is one of ours under other ids:
@@ -1328,23 +1456,30 @@ pub fn import(
     owner: &str,
     ids: impl FnMut() -> Id,
 ) -> Result<MergeReport, ImportError> {
-    let file = read_export(text, now, owner, ids)?;
+    import_file(ws, &read_export(text, now, owner, ids)?, mode)
+}
+
+/// What replacing the workspace with `theirs` reports: every record is new.
+pub fn replace_report(theirs: &Workspace) -> MergeReport {
+    MergeReport {
+        new: theirs.pipelines.len()
+            + theirs.deals.len()
+            + theirs.clients.len()
+            + theirs.tasks.len()
+            + theirs.salespeople.len(),
+        ..MergeReport::default()
+    }
+}
+
+/// Replaces or merges `ws` with a file already read by [`read_export`], all
+/// or nothing.
+pub fn import_file(
+    ws: &mut Workspace,
+    file: &ImportFile,
+    mode: ImportMode,
+) -> Result<MergeReport, ImportError> {
     let (next, report) = match mode {
-        ImportMode::Replace => {
-            let w = &file.workspace;
-            let count = w.pipelines.len()
-                + w.deals.len()
-                + w.clients.len()
-                + w.tasks.len()
-                + w.salespeople.len();
-            (
-                file.workspace,
-                MergeReport {
-                    new: count,
-                    ..MergeReport::default()
-                },
-            )
-        }
+        ImportMode::Replace => (file.workspace.clone(), replace_report(&file.workspace)),
         ImportMode::Merge => merge_file(ws, &file.workspace, true),
         ImportMode::MergeSeparately => merge_file(ws, &file.workspace, false),
     };

@@ -49,9 +49,58 @@ mod rfc3339 {
         }
     }
 
+    /// `t` as chrono writes it (`2026-03-20T12:00:00Z`, with a fraction of
+    /// a second only when there is one, in 3, 6 or 9 digits), for years
+    /// 0–9999; `None` for the rest, which chrono writes with a sign. An
+    /// export writes a few hundred thousand timestamps, and chrono's
+    /// general formatting machinery was a large part of its time.
+    fn write(t: &DateTime<Utc>, buf: &mut [u8; 30]) -> Option<usize> {
+        use chrono::{Datelike, Timelike};
+        let n = t.naive_utc();
+        let year = n.year();
+        if !(0..=9999).contains(&year) {
+            return None;
+        }
+        let mut second = n.second();
+        let mut nano = n.nanosecond();
+        // A leap second is written as second 60.
+        if nano >= 1_000_000_000 {
+            second += 1;
+            nano -= 1_000_000_000;
+        }
+        fn digits(out: &mut [u8], mut value: u32) {
+            for b in out.iter_mut().rev() {
+                *b = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        }
+        buf[..20].copy_from_slice(b"0000-00-00T00:00:00Z");
+        digits(&mut buf[0..4], year as u32);
+        digits(&mut buf[5..7], n.month());
+        digits(&mut buf[8..10], n.day());
+        digits(&mut buf[11..13], n.hour());
+        digits(&mut buf[14..16], n.minute());
+        digits(&mut buf[17..19], second);
+        let (fraction, places) = match nano {
+            0 => return Some(20),
+            _ if nano.is_multiple_of(1_000_000) => (nano / 1_000_000, 3),
+            _ if nano.is_multiple_of(1_000) => (nano / 1_000, 6),
+            _ => (nano, 9),
+        };
+        buf[19] = b'.';
+        digits(&mut buf[20..20 + places], fraction);
+        buf[20 + places] = b'Z';
+        Some(21 + places)
+    }
+
     pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
-            t.serialize(s)
+            let mut buf = [0; 30];
+            match write(t, &mut buf) {
+                // Only ASCII digits and separators were written.
+                Some(len) => s.serialize_str(std::str::from_utf8(&buf[..len]).unwrap_or_default()),
+                None => t.serialize(s),
+            }
         } else {
             (t.timestamp(), t.timestamp_subsec_nanos()).serialize(s)
         }

@@ -1,14 +1,14 @@
 //! The agenda: overdue, today and upcoming tasks ordered by score, the
 //! cadence suggestions, and announcing tasks as they fall due.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 
 use super::deal::{accept_suggestion, described_agenda_suggestions};
 use super::i18n::*;
 use super::paged::{Paging, ShowMore};
 use super::{format, labels, use_app, AppState, Route};
-use crate::domain::agenda::{agenda, fell_due};
+use crate::domain::agenda::{agenda, fell_due, Agenda, Calendar};
 use crate::domain::rules::suggestions;
 use crate::domain::{Command, Id, TaskKind};
 
@@ -27,40 +27,57 @@ struct AgendaRow {
     score: u8,
 }
 
-/// The end of the reader's local today, as a UTC instant.
-fn end_of_today(now: DateTime<Utc>) -> DateTime<Utc> {
-    let offset = format::local_offset(now);
-    let tomorrow = format::today(now).succ_opt().unwrap_or(format::today(now));
-    tomorrow
-        .and_hms_opt(0, 0, 0)
-        .map(|t| (t - Duration::seconds(offset.local_minus_utc().into())).and_utc())
-        .unwrap_or(now)
+/// The browser's calendar, in its time zone (daylight saving included).
+struct LocalCalendar;
+
+impl Calendar for LocalCalendar {
+    fn day_of(&self, at: DateTime<Utc>) -> NaiveDate {
+        format::local(at).date()
+    }
+    fn end_of(&self, day: NaiveDate) -> DateTime<Utc> {
+        format::local_midnight_after(day)
+    }
 }
 
-fn rows(state: AppState, ids: &[(Id, u8)]) -> Vec<AgendaRow> {
+/// A line of a group's table: a task, or the day the tasks under it are due.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Line {
+    Day(NaiveDate),
+    Task(AgendaRow),
+}
+
+/// The lines for the first `ids`, with a day line where each of `days` starts.
+fn lines(state: AppState, ids: &[(Id, u8)], days: &[(NaiveDate, usize)]) -> Vec<Line> {
     state.workspace.with(|ws| {
-        ids.iter()
-            .filter_map(|(id, score)| {
-                let t = ws.task(*id)?;
-                let deal = ws.deal(t.deal_id);
-                Some(AgendaRow {
-                    id: t.id,
-                    deal_id: t.deal_id,
-                    deal: deal.map(|d| d.title.clone()).unwrap_or_default(),
-                    client: deal
-                        .and_then(|d| d.client_id)
-                        .and_then(|c| ws.client(c))
-                        .map(|c| c.name.clone())
-                        .unwrap_or_default(),
-                    kind: t.kind,
-                    note: t.note.clone(),
-                    due: t.due,
-                    score: *score,
-                })
-            })
-            .collect()
+        let mut days = days.iter().peekable();
+        let mut out = Vec::with_capacity(ids.len() + 1);
+        for (at, (id, score)) in ids.iter().enumerate() {
+            if let Some((day, _)) = days.next_if(|(_, start)| *start == at) {
+                out.push(Line::Day(*day));
+            }
+            let Some(t) = ws.task(*id) else { continue };
+            let deal = ws.deal(t.deal_id);
+            out.push(Line::Task(AgendaRow {
+                id: t.id,
+                deal_id: t.deal_id,
+                deal: deal.map(|d| d.title.clone()).unwrap_or_default(),
+                client: deal
+                    .and_then(|d| d.client_id)
+                    .and_then(|c| ws.client(c))
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                kind: t.kind,
+                note: t.note.clone(),
+                due: t.due,
+                score: *score,
+            }));
+        }
+        out
     })
 }
+
+/// Where a group's days start in the agenda.
+type DaysOf = fn(&Agenda) -> &[(NaiveDate, usize)];
 
 /// The agenda screen.
 #[component]
@@ -70,9 +87,7 @@ pub fn AgendaPage() -> impl IntoView {
     // Which tasks, in order; each group draws rows for the page it shows.
     let groups = Memo::new(move |_| {
         let now = state.now.get();
-        state
-            .workspace
-            .with(|ws| agenda(ws, now, end_of_today(now)))
+        state.workspace.with(|ws| agenda(ws, now, &LocalCalendar))
     });
     let suggestions = Memo::new(move |_| state.workspace.with(suggestions));
     let suggestion_paging = Paging::new();
@@ -86,12 +101,14 @@ pub fn AgendaPage() -> impl IntoView {
             <NotificationOptIn />
             <AgendaGroup
                 title=Signal::derive(move || t_string!(i18n, agenda.overdue).to_string())
-                ids=Signal::derive(move || groups.with(|g| g.overdue.clone()))
+                groups
+                pick=|g| &g.overdue
                 overdue=true
             />
             <AgendaGroup
                 title=Signal::derive(move || t_string!(i18n, agenda.today).to_string())
-                ids=Signal::derive(move || groups.with(|g| g.today.clone()))
+                groups
+                pick=|g| &g.today
                 overdue=false
             />
             // What is due comes first; suggestions turn into tasks for later.
@@ -123,7 +140,9 @@ pub fn AgendaPage() -> impl IntoView {
             </Show>
             <AgendaGroup
                 title=Signal::derive(move || t_string!(i18n, agenda.upcoming).to_string())
-                ids=Signal::derive(move || groups.with(|g| g.upcoming.clone()))
+                groups
+                pick=|g| &g.upcoming
+                days=|g| &g.upcoming_days[..]
                 overdue=false
             />
         </section>
@@ -131,14 +150,28 @@ pub fn AgendaPage() -> impl IntoView {
 }
 
 #[component]
-fn AgendaGroup(title: Signal<String>, ids: Signal<Vec<(Id, u8)>>, overdue: bool) -> impl IntoView {
+fn AgendaGroup(
+    title: Signal<String>,
+    /// The whole agenda, read in place: a group can hold every open task.
+    groups: Memo<Agenda>,
+    /// This group's tasks in it.
+    pick: fn(&Agenda) -> &Vec<(Id, u8)>,
+    /// Where each day of this group starts, when it is shown day by day.
+    #[prop(optional)]
+    days: Option<DaysOf>,
+    overdue: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let paging = Paging::new();
-    let total = Signal::derive(move || ids.with(Vec::len));
+    let total = Memo::new(move |_| groups.with(|g| pick(g).len()));
     let rows = Memo::new(move |_| {
         let shown = paging.shown();
-        ids.with(|ids| rows(state, &ids[..ids.len().min(shown)]))
+        groups.with(|g| {
+            let ids = pick(g);
+            let days = days.map_or(&[][..], |d| d(g));
+            lines(state, &ids[..ids.len().min(shown)], days)
+        })
     });
     let heading = move || format!("{} ({})", title.get(), total.get());
     let done = move |id: Id| {
@@ -172,28 +205,37 @@ fn AgendaGroup(title: Signal<String>, ids: Signal<Vec<(Id, u8)>>, overdue: bool)
                             </tr>
                         </thead>
                         <tbody>
-                            <For each=move || rows.get() key=|r| r.clone() let(row)>
-                                <tr class:overdue=overdue>
-                                    <th scope="row">
-                                        <a href=Route::Deal(row.deal_id).hash()>{row.deal.clone()}</a>
-                                        {(!row.note.is_empty()).then(|| view! { <span class="muted small">" — " {row.note.clone()}</span> })}
-                                    </th>
-                                    <td>{row.client.clone()}</td>
-                                    <td>{move || labels::task_kind(i18n, row.kind)}</td>
-                                    <td>{format::date_time(row.due)}</td>
-                                    <td class="num">{row.score}</td>
-                                    <td>
-                                        <button
-                                            aria-label={
-                                                let what = format!("{} – {}", row.deal, row.note);
-                                                move || tf!(i18n, agenda.done_label, kind = labels::task_kind(i18n, row.kind), what = what.clone())
-                                            }
-                                            on:click=move |_| done(row.id)
-                                        >
-                                            {t!(i18n, tasks.mark_done)}
-                                        </button>
-                                    </td>
-                                </tr>
+                            <For each=move || rows.get() key=|r| r.clone() let(line)>
+                                {match line {
+                                    Line::Day(day) => view! {
+                                        <tr class="day-row">
+                                            <th colspan="6" scope="colgroup">{move || format::day_heading(i18n.get_locale(), day)}</th>
+                                        </tr>
+                                    }.into_any(),
+                                    Line::Task(row) => view! {
+                                        <tr class:overdue=overdue>
+                                                <th scope="row">
+                                                    <a href=Route::Deal(row.deal_id).hash()>{row.deal.clone()}</a>
+                                                    {(!row.note.is_empty()).then(|| view! { <span class="muted small">" — " {row.note.clone()}</span> })}
+                                                </th>
+                                                <td>{row.client.clone()}</td>
+                                                <td>{move || labels::task_kind(i18n, row.kind)}</td>
+                                                <td>{format::date_time(row.due)}</td>
+                                                <td class="num">{row.score}</td>
+                                                <td>
+                                                    <button
+                                                        aria-label={
+                                                            let what = format!("{} – {}", row.deal, row.note);
+                                                            move || tf!(i18n, agenda.done_label, kind = labels::task_kind(i18n, row.kind), what = what.clone())
+                                                        }
+                                                        on:click=move |_| done(row.id)
+                                                    >
+                                                        {t!(i18n, tasks.mark_done)}
+                                                    </button>
+                                                </td>
+                                            </tr>
+                                    }.into_any(),
+                                }}
                             </For>
                         </tbody>
                     </table>

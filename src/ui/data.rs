@@ -10,9 +10,10 @@ use super::i18n::*;
 use super::widgets::Modal;
 use super::{now, use_app, AppState, Route};
 use crate::domain::exchange::{
-    clients_csv, deals_csv, export_file_name, export_fits, export_json, import, match_pipelines,
-    merge_file, read_export, tasks_csv, ImportError, ImportFile, ImportMode, MergeReport,
-    PipelineMatch, Problem, ProblemReason, RecordType, Unreadable, MAX_FILE_BYTES,
+    clients_csv, deals_csv, export_file_name, export_fits, export_json, import_file,
+    match_pipelines, merge_file_report, read_export, replace_report, tasks_csv, ImportError,
+    ImportFile, ImportMode, MergeReport, PipelineMatch, Problem, ProblemReason, RecordType,
+    Unreadable, MAX_FILE_BYTES,
 };
 use crate::domain::format::FormatError;
 use crate::storage::{self, KeptCopy};
@@ -154,18 +155,18 @@ pub fn import_error_text(i18n: I18n, e: &ImportError) -> (String, Vec<String>) {
 }
 
 impl AppState {
-    /// Imports `text` all or nothing; the result is saved.
-    pub fn import_text(&self, text: &str, mode: ImportMode) -> Result<MergeReport, ImportError> {
-        let owner = self
-            .workspace
-            .with_untracked(|ws| ws.salespeople.first().map(|s| s.name.clone()))
-            .unwrap_or_default();
+    /// Imports a file read and checked before, all or nothing; the result is saved.
+    pub fn import_file(
+        &self,
+        file: &ImportFile,
+        mode: ImportMode,
+    ) -> Result<MergeReport, ImportError> {
         let mut result = Err(ImportError::NotOurFile);
         let ready = self.ready.get_untracked();
         self.workspace.maybe_update(|ws| {
             // Before the first run there is nothing of the user's to merge into.
             let mode = if ready { mode } else { ImportMode::Replace };
-            result = import(ws, text, mode, now(), &owner, Uuid::new_v4);
+            result = import_file(ws, file, mode);
             result.is_ok()
         });
         if result.is_ok() {
@@ -203,9 +204,7 @@ async fn read_file(input: &web_sys::HtmlInputElement) -> Result<String, ImportEr
     Ok(text)
 }
 
-#[derive(Clone)]
 struct Checked {
-    text: String,
     file: ImportFile,
     /// Their pipelines that are ours under other ids.
     matches: Vec<PipelineMatch>,
@@ -243,15 +242,25 @@ pub fn ImportPanel() -> impl IntoView {
                     read_export(&text, now(), &owner, Uuid::new_v4).map(|file| {
                         state.workspace.with_untracked(|ws| {
                             let theirs = &file.workspace;
+                            // Before the first run the file replaces the
+                            // placeholder workspace (see `import_file`).
+                            if !state.ready.get_untracked() {
+                                let report = replace_report(theirs);
+                                return Checked {
+                                    merge_report: report.clone(),
+                                    separate_report: report,
+                                    matches: Vec::new(),
+                                    file,
+                                };
+                            }
                             let matches = match_pipelines(ws, theirs);
-                            let merge_report = merge_file(ws, theirs, true).1;
+                            let merge_report = merge_file_report(ws, theirs, true);
                             let separate_report = if matches.is_empty() {
                                 merge_report.clone()
                             } else {
-                                merge_file(ws, theirs, false).1
+                                merge_file_report(ws, theirs, false)
                             };
                             Checked {
-                                text,
                                 file,
                                 matches,
                                 merge_report,
@@ -270,9 +279,9 @@ pub fn ImportPanel() -> impl IntoView {
         });
     };
     let apply = move |mode: ImportMode| {
-        let Some(c) = checked.get_untracked() else {
+        if checked.with_untracked(Option::is_none) {
             return;
-        };
+        }
         if state.autosave.read_only.get_untracked().is_some() {
             error.set(Some((
                 t_string!(i18n, error.read_only).to_string(),
@@ -280,7 +289,12 @@ pub fn ImportPanel() -> impl IntoView {
             )));
             return;
         }
-        match state.import_text(&c.text, mode) {
+        let result = checked.with_untracked(|c| {
+            c.as_ref()
+                .map(|c| state.import_file(&c.file, mode))
+                .unwrap_or(Err(ImportError::NotOurFile))
+        });
+        match result {
             Ok(report) => {
                 let message = match mode {
                     ImportMode::Replace => t_string!(i18n, data.replaced).to_string(),
@@ -305,13 +319,13 @@ pub fn ImportPanel() -> impl IntoView {
     };
     let has_data = move || state.ready.get();
     let summary = move || {
-        checked.get().map(|c| {
+        checked.with(|c| c.as_ref().map(|c| {
             let w = &c.file.workspace;
             let r = if keep_separate.get() { &c.separate_report } else { &c.merge_report };
             let matched = has_data().then(|| {
                 c.matches
                     .iter()
-                    .map(|m| view! { <p>{tf!(i18n, data.pipeline_matches, name = m.name)}</p> })
+                    .map(|m| view! { <p>{tf!(i18n, data.pipeline_matches, name = m.name.clone())}</p> })
                     .collect_view()
             });
             view! {
@@ -322,7 +336,7 @@ pub fn ImportPanel() -> impl IntoView {
                     <p>{tf!(i18n, data.preview, new = r.new, updated = r.updated, unchanged = r.unchanged, conflicts = r.conflicts, deleted = r.deleted)}</p>
                 </div>
             }
-        })
+        }))
     };
     view! {
         <section class="panel" aria-labelledby="import-title">

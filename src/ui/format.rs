@@ -76,6 +76,29 @@ pub fn date(day: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
 }
 
+/// A day as a heading, in the reader's language: `Thursday, 4 December 2026`.
+pub fn day_heading(locale: Locale, day: NaiveDate) -> String {
+    let date = js_sys::Date::new_with_year_month_day(
+        day.year() as u32,
+        day.month0() as i32,
+        day.day() as i32,
+    );
+    let options = js_sys::Object::new();
+    for (key, value) in [
+        ("weekday", "long"),
+        ("day", "numeric"),
+        ("month", "long"),
+        ("year", "numeric"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    let tag = match locale {
+        Locale::en => "en",
+        Locale::pl => "pl",
+    };
+    date.to_locale_date_string(tag, &options).into()
+}
+
 /// The value of a `datetime-local` input for `at`.
 pub fn datetime_input(at: DateTime<Utc>) -> String {
     let t = local(at);
@@ -83,15 +106,26 @@ pub fn datetime_input(at: DateTime<Utc>) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}")
 }
 
+/// The local midnight that ends `day`, as a UTC instant.
+pub fn local_midnight_after(day: NaiveDate) -> DateTime<Utc> {
+    let next = day.succ_opt().unwrap_or(day);
+    utc_of_local(next.and_time(chrono::NaiveTime::MIN))
+}
+
 /// Reads a `datetime-local` input value (local time) as UTC.
 pub fn parse_datetime_input(text: &str) -> Option<DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    Some(utc_of_local(naive))
+}
+
+/// A local date and time as UTC.
+fn utc_of_local(naive: NaiveDateTime) -> DateTime<Utc> {
     // The offset at that local time; a guess from the naive time read as UTC
     // is corrected once, which settles around daylight-saving changes.
     let guess = naive.and_utc();
     let first = naive - chrono::Duration::minutes(offset_minutes(guess).into());
     let offset = offset_minutes(first.and_utc());
-    Some((naive - chrono::Duration::minutes(offset.into())).and_utc())
+    (naive - chrono::Duration::minutes(offset.into())).and_utc()
 }
 
 /// Reads a `date` input value; empty means none.

@@ -160,6 +160,30 @@ test("a call that promised an offer brings the 24-hour offer deadline, also in t
   await expect(page.getByRole("region", { name: "Upcoming" })).toContainText("Offer");
 });
 
+test("upcoming tasks are shown day by day, each day in score order", async ({ page }) => {
+  await page.clock.install({ time: new Date("2026-03-02T09:00:00Z") });
+  await startWith(page, "Classic funnel");
+  await addDeal(page, "Acme", "1000");
+  await page.getByRole("link", { name: "Acme" }).click();
+  await addTask(page, "E-mail", "2026-03-04T09:00", "Thank them");
+  await addTask(page, "Offer", "2026-03-04T15:00", "Send the quote");
+  await addTask(page, "Offer", "2026-03-06T10:00", "Second offer");
+  await page.getByRole("link", { name: /^Agenda/ }).click();
+  const upcoming = page.getByRole("region", { name: "Upcoming" });
+  const rows = upcoming.getByRole("row");
+  // The header row, then each day and its tasks: the offer outranks the
+  // email on its day, and the later, equally scored offer waits for its own.
+  await expect(rows).toHaveText([
+    /Deal/,
+    "Wednesday, March 4, 2026",
+    /Send the quote/,
+    /Thank them/,
+    "Friday, March 6, 2026",
+    /Second offer/,
+  ]);
+  await expect(upcoming.getByRole("heading", { level: 3 })).toHaveText("Upcoming (3)");
+});
+
 test("a task that falls due announces itself, turns overdue and is counted on every screen", async ({ page }) => {
   await page.clock.install({ time: new Date("2026-03-02T09:00:00Z") });
   await startWith(page, "Classic funnel");
