@@ -403,11 +403,14 @@ function installTimers() {
       const o = new MutationObserver(() => check() && o.disconnect());
       o.observe(document, { childList: true, subtree: true });
     });
+  // The frame is asked for before the action runs, so that what the app
+  // itself leaves for after that frame (saving, the header's counts) is not
+  // counted in it, as for the board's moves.
   window.__act = (fn) =>
     new Promise((resolve) => {
       const t0 = performance.now();
-      fn();
       painted(t0, resolve);
+      fn();
     });
   window.__download = (name, text = false) =>
     new Promise((resolve) => {

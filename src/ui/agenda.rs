@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::deal::{accept_suggestion, described_agenda_suggestions};
 use super::i18n::*;
 use super::paged::{Paging, ShowMore};
-use super::{format, labels, use_app, AppState, Route};
+use super::{computed_after_paint, format, labels, use_app, AppState, Route};
 use crate::domain::agenda::{agenda, fell_due, Agenda, Calendar};
 use crate::domain::rules::suggestions;
 use crate::domain::{Command, Id, TaskKind};
@@ -55,7 +55,10 @@ fn lines(state: AppState, ids: &[(Id, u8)], days: &[(NaiveDate, usize)]) -> Vec<
             if let Some((day, _)) = days.next_if(|(_, start)| *start == at) {
                 out.push(Line::Day(*day));
             }
-            let Some(t) = ws.task(*id) else { continue };
+            // Done since the agenda was last ranked.
+            let Some(t) = ws.task(*id).filter(|t| t.done_at.is_none()) else {
+                continue;
+            };
             let deal = ws.deal(t.deal_id);
             out.push(Line::Task(AgendaRow {
                 id: t.id,
@@ -85,11 +88,29 @@ pub fn AgendaPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     // Which tasks, in order; each group draws rows for the page it shows.
-    let groups = Memo::new(move |_| {
-        let now = state.now.get();
-        state.workspace.with(|ws| agenda(ws, now, &LocalCalendar))
-    });
-    let suggestions = Memo::new(move |_| state.workspace.with(suggestions));
+    // Ranking every open task and working out every deal's suggestions
+    // again waits for the frame that shows a change: until then a task done
+    // leaves its group (see `lines`) and the rest keeps its place.
+    let ranked = move || {
+        let now = state.now.get_untracked();
+        state
+            .workspace
+            .with_untracked(|ws| agenda(ws, now, &LocalCalendar))
+    };
+    let groups = computed_after_paint(
+        Some(ranked()),
+        move || {
+            state.workspace.track();
+            state.now.track();
+        },
+        ranked,
+    );
+    let suggested = move || state.workspace.with_untracked(suggestions);
+    let suggestions = computed_after_paint(
+        Some(suggested()),
+        move || state.workspace.track(),
+        suggested,
+    );
     let suggestion_paging = Paging::new();
     let shown_suggestions = move || {
         let shown = suggestion_paging.shown();
@@ -153,7 +174,7 @@ pub fn AgendaPage() -> impl IntoView {
 fn AgendaGroup(
     title: Signal<String>,
     /// The whole agenda, read in place: a group can hold every open task.
-    groups: Memo<Agenda>,
+    groups: ReadSignal<Agenda>,
     /// This group's tasks in it.
     pick: fn(&Agenda) -> &Vec<(Id, u8)>,
     /// Where each day of this group starts, when it is shown day by day.

@@ -232,29 +232,35 @@ pub fn after_next_paint(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
-/// A count kept up to date after the frame that follows a change, instead
-/// of before it: `track` reads what it depends on, `count` computes it
-/// (untracked). For figures shown beside the change, not in it (the header's
-/// overdue badge walks every task, and a move on a large board should not
-/// wait for that).
-fn counted_after_paint(
+/// A value kept up to date after the frame that follows a change, instead
+/// of before it: `track` reads what it depends on, `compute` works it out
+/// (untracked). For what is shown beside the change rather than in it: the
+/// header's overdue badge walks every task, and a move on a large board
+/// should not wait for that. With an `initial` value the first frame shows
+/// it; without, the value starts as its default and is worked out after it.
+pub fn computed_after_paint<T: Default + PartialEq + Send + Sync + 'static>(
+    initial: Option<T>,
     track: impl Fn() + 'static,
-    count: impl Fn() -> usize + Clone + 'static,
-) -> ReadSignal<usize> {
-    let (value, set_value) = signal(0);
+    compute: impl Fn() -> T + Clone + 'static,
+) -> ReadSignal<T> {
+    let given = initial.is_some();
+    let (value, set_value) = signal(initial.unwrap_or_default());
     let pending = StoredValue::new(false);
-    Effect::new(move |_| {
+    Effect::new(move |ran: Option<()>| {
         track();
-        if pending.get_value() {
+        if (ran.is_none() && given) || pending.get_value() {
             return;
         }
         pending.set_value(true);
-        let count = count.clone();
+        let compute = compute.clone();
         after_next_paint(move || {
-            pending.try_set_value(false);
-            let n = count();
-            if value.try_get_untracked().is_some_and(|v| v != n) {
-                set_value.set(n);
+            // A screen left meanwhile has nothing to update.
+            if pending.try_set_value(false).is_some() {
+                return;
+            }
+            let next = compute();
+            if value.try_with_untracked(|v| *v != next).unwrap_or(false) {
+                set_value.set(next);
             }
         });
     });
@@ -451,7 +457,8 @@ fn Header() -> impl IntoView {
             active.then_some("page")
         }
     };
-    let overdue = counted_after_paint(
+    let overdue = computed_after_paint(
+        None,
         move || {
             state.workspace.track();
             state.now.track();
