@@ -111,7 +111,8 @@ pub fn AgendaPage() -> impl IntoView {
         move || state.workspace.track(),
         suggested,
     );
-    let suggestion_paging = Paging::new();
+    // Suggestions are for later: ten at first, under what is due now.
+    let suggestion_paging = Paging::of(10);
     let shown_suggestions = move || {
         let shown = suggestion_paging.shown();
         suggestions.with(|s| described_agenda_suggestions(state, i18n, &s[..s.len().min(shown)]))
@@ -267,17 +268,38 @@ fn AgendaGroup(
     }
 }
 
+thread_local! {
+    /// The permission as last read: reading it can take several
+    /// milliseconds, and the agenda shows it each time it opens.
+    static PERMISSION: std::cell::Cell<Option<Option<web_sys::NotificationPermission>>> =
+        const { std::cell::Cell::new(None) };
+}
+
 fn notification_permission() -> Option<web_sys::NotificationPermission> {
     // Not every browser (or context) has the Notification API.
     let has_api = js_sys::Reflect::has(&js_sys::global(), &"Notification".into()).unwrap_or(false);
-    has_api.then(web_sys::Notification::permission)
+    let permission = has_api.then(web_sys::Notification::permission);
+    PERMISSION.set(Some(permission));
+    permission
+}
+
+/// The permission as last read, read now the first time.
+fn known_notification_permission() -> Option<web_sys::NotificationPermission> {
+    PERMISSION.get().unwrap_or_else(notification_permission)
 }
 
 /// Offers the browser's notifications; nothing is asked unless the user clicks.
 #[component]
 fn NotificationOptIn() -> impl IntoView {
     let i18n = use_i18n();
-    let permission = RwSignal::new(notification_permission());
+    let permission = RwSignal::new(known_notification_permission());
+    // The user may have changed it in the browser's settings meanwhile.
+    super::after_next_paint(move || {
+        let now = notification_permission();
+        if permission.try_get_untracked().is_some_and(|p| p != now) {
+            permission.set(now);
+        }
+    });
     let ask = move |_| {
         if let Ok(promise) = web_sys::Notification::request_permission() {
             leptos::task::spawn_local(async move {

@@ -14,13 +14,20 @@ pub const PAGE: usize = 50;
 #[derive(Clone, Copy)]
 pub struct Paging {
     shown: RwSignal<usize>,
+    page: usize,
 }
 
 impl Paging {
     /// The first page.
     pub fn new() -> Self {
+        Self::of(PAGE)
+    }
+
+    /// The first page, for a list drawn `page` rows at a time.
+    pub fn of(page: usize) -> Self {
         Paging {
-            shown: RwSignal::new(PAGE),
+            shown: RwSignal::new(page),
+            page,
         }
     }
 
@@ -49,8 +56,8 @@ pub fn ShowMore(paging: Paging, #[prop(into)] total: Signal<usize>) -> impl Into
     view! {
         <Show when=move || { left() > 0 }>
             <p class="show-more">
-                <button type="button" on:click=move |_| paging.shown.update(|n| *n += PAGE)>
-                    {move || tf!(i18n, common.show_more, count = left().min(PAGE), left = left()).to_string()}
+                <button type="button" on:click=move |_| paging.shown.update(|n| *n += paging.page)>
+                    {move || tf!(i18n, common.show_more, count = left().min(paging.page), left = left()).to_string()}
                 </button>
             </p>
         </Show>
