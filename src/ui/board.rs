@@ -10,14 +10,12 @@ use leptos::prelude::*;
 use super::deal::{LostDialog, NewDealDialog};
 use super::i18n::*;
 use super::needle::Needle;
+use super::paged::{Paging, ShowMore, PAGE};
 use super::{format, labels, use_app, ApplyError, Route};
 use crate::domain::metrics::weighted;
 use crate::domain::rules::idle_from;
 use crate::domain::scoring::{client_score, Rank};
 use crate::domain::{Command, Deal, Id, Money, Outcome, Stage, StageKind, Workspace};
-
-/// Cards a column holds before "Show more"; long columns stay fast.
-const PAGE: usize = 50;
 
 /// How much of a column the board's first frame draws, and the first frame
 /// after the search, the salesperson or the pipeline changes: the cards that
@@ -744,7 +742,7 @@ fn Column(stage: Stage) -> impl IntoView {
     let state = use_app();
     let ctx = expect_context::<BoardCtx>();
     let stage_id = stage.id;
-    let limit = RwSignal::new(PAGE);
+    let paging = Paging::new();
     let over = RwSignal::new(false);
     let column = Memo::new(move |_| {
         ctx.model.with(|m| {
@@ -762,7 +760,7 @@ fn Column(stage: Stage) -> impl IntoView {
             .with(|m| m.columns.iter().position(|c| c.stage.id == stage_id));
         let revealed = position.is_some_and(|p| p < ctx.revealed.get());
         let cut = if revealed { ctx.reach.get() } else { ctx.first };
-        let n = limit.get().min(cut.most());
+        let n = paging.shown().min(cut.most());
         let now = state.now.get();
         let locale = i18n.get_locale();
         ctx.model.with(|m| {
@@ -779,7 +777,7 @@ fn Column(stage: Stage) -> impl IntoView {
     // with a client and a task each), so the page is about as long as it
     // will be and "Show more" stays below them.
     let undrawn = move || {
-        let in_page = column.get().0.min(limit.get());
+        let in_page = column.get().0.min(paging.shown());
         in_page.saturating_sub(shown.with(|s| s.cards.len()))
     };
     let currency = move || state.workspace.with(|ws| ws.settings.currency.clone());
@@ -839,13 +837,7 @@ fn Column(stage: Stage) -> impl IntoView {
                     style:height=move || format!("{}rem", undrawn() * 10)
                 ></div>
             </Show>
-            <Show when=move || { column.get().0 > limit.get() }>
-                <button class="link-button" on:click=move |_| limit.update(|l| *l += PAGE)>
-                    {move || {
-                        tf!(i18n, board.show_more, count = column.get().0 - limit.get()).to_string()
-                    }}
-                </button>
-            </Show>
+            <ShowMore paging total=Signal::derive(move || column.get().0) />
         </section>
     }
 }

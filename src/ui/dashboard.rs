@@ -10,6 +10,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 use super::i18n::*;
+use super::paged::{Paging, ShowMore};
 use super::{format, labels, use_app, Route};
 use crate::domain::metrics::{
     dashboard, spanco_ratio, Dashboard, HintKind, MetricsFilter, PeriodChoice, SpancoRatio,
@@ -304,41 +305,56 @@ fn DrillDown() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let ctx = expect_context::<DashCtx>();
+    // A stage reached by every deal lists them all: a page at a time, and
+    // from the first page again for each new selection.
+    let paging = Paging::new();
+    Effect::watch(
+        move || ctx.selected.with(|s| s.as_ref().map(|s| s.what.clone())),
+        move |_, _, _| paging.reset(),
+        false,
+    );
+    let total = Signal::derive(move || {
+        ctx.selected
+            .with(|s| s.as_ref().map_or(0, |s| s.deals.len()))
+    });
     let rows = move || {
-        ctx.selected.get().map(|sel| {
-            let list = state.workspace.with(|ws| {
-                sel.deals
-                    .iter()
-                    .filter_map(|id| {
-                        let d = ws.deal(*id)?;
-                        let stage = ws
-                            .stage(d.stage_id)
-                            .map(|(_, s)| s.name.clone())
-                            .unwrap_or_default();
-                        let owner = ws
-                            .salesperson(d.owner_id)
-                            .map(|s| s.name.clone())
-                            .unwrap_or_default();
-                        Some((
-                            d.id,
-                            d.title.clone(),
-                            stage,
-                            owner,
-                            d.value.clone(),
-                            d.outcome,
-                        ))
-                    })
-                    .collect::<Vec<_>>()
-            });
-            (sel.what, list)
+        let shown = paging.shown();
+        ctx.selected.with(|sel| {
+            sel.as_ref().map(|sel| {
+                let list = state.workspace.with(|ws| {
+                    sel.deals[..sel.deals.len().min(shown)]
+                        .iter()
+                        .filter_map(|id| {
+                            let d = ws.deal(*id)?;
+                            let stage = ws
+                                .stage(d.stage_id)
+                                .map(|(_, s)| s.name.clone())
+                                .unwrap_or_default();
+                            let owner = ws
+                                .salesperson(d.owner_id)
+                                .map(|s| s.name.clone())
+                                .unwrap_or_default();
+                            Some((
+                                d.id,
+                                d.title.clone(),
+                                stage,
+                                owner,
+                                d.value.clone(),
+                                d.outcome,
+                            ))
+                        })
+                        .collect::<Vec<_>>()
+                });
+                (sel.what.clone(), sel.deals.len(), list)
+            })
         })
     };
     view! {
         <section id="drill-down" tabindex="-1" class="panel drill-down" aria-label=move || t_string!(i18n, dashboard.behind)>
             {move || match rows() {
                 None => view! { <p class="muted small">{t!(i18n, dashboard.click_hint)}</p> }.into_any(),
-                Some((what, list)) => view! {
-                    <h3>{tf!(i18n, dashboard.behind_title, what = what, count = list.len())}</h3>
+                Some((what, count, list)) => view! {
+                    <h3>{tf!(i18n, dashboard.behind_title, what = what, count = count)}</h3>
                     <button class="link-button" on:click=move |_| ctx.selected.set(None)>{t!(i18n, common.close)}</button>
                     <ul class="plain-list deal-list">
                         {list.into_iter().map(|(id, title, stage, owner, value, outcome)| view! {
@@ -352,6 +368,7 @@ fn DrillDown() -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ul>
+                    <ShowMore paging total />
                 }.into_any(),
             }}
         </section>

@@ -31,6 +31,11 @@ impl Paging {
         }
     }
 
+    /// Back to the first page.
+    pub fn reset(&self) {
+        self.shown.set(self.page);
+    }
+
     /// How many rows are drawn (tracked).
     pub fn shown(&self) -> usize {
         self.shown.get()
