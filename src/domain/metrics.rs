@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 
+use super::index::key;
 use super::model::*;
-use super::rules::{is_idle, tasks_by_deal};
+use super::rules::is_idle;
 use super::sorting;
 
 /// A span of time, start included, end excluded.
@@ -265,10 +266,13 @@ fn days_between(a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
 
 /// For each progression stage k, when the deal first reached stage k or a
 /// later one (a deal that skipped a stage still passed it).
-fn first_reached(deal: &Deal, progression: &[&Stage]) -> Vec<Option<DateTime<Utc>>> {
+/// `progression` is given as the stages' ids in [`key`] form: compared for
+/// every entry of every deal's history, they are compared as numbers.
+fn first_reached(deal: &Deal, progression: &[u128]) -> Vec<Option<DateTime<Utc>>> {
     let mut reached = vec![None; progression.len()];
     for entry in &deal.stage_history {
-        if let Some(j) = progression.iter().position(|s| s.id == entry.stage_id) {
+        let stage = key(entry.stage_id);
+        if let Some(j) = progression.iter().position(|s| *s == stage) {
             for slot in reached.iter_mut().take(j + 1) {
                 if slot.is_none() {
                     *slot = Some(entry.entered_at);
@@ -305,6 +309,12 @@ pub fn funnel(ws: &Workspace, filter: &MetricsFilter) -> Vec<FunnelStage> {
             ..FunnelStage::default()
         })
         .collect();
+    let keys: Vec<u128> = progression.iter().map(|s| key(s.id)).collect();
+    // The row of each progression stage.
+    let rows: Vec<Option<usize>> = progression
+        .iter()
+        .map(|p| out.iter().position(|r| r.stage_id == p.id))
+        .collect();
     let deals = ws
         .deals
         .iter()
@@ -315,9 +325,9 @@ pub fn funnel(ws: &Workspace, filter: &MetricsFilter) -> Vec<FunnelStage> {
         } else {
             0
         };
-        for (k, at) in first_reached(d, &progression).into_iter().enumerate() {
+        for (k, at) in first_reached(d, &keys).into_iter().enumerate() {
             if at.is_some_and(|t| filter.period.contains(t)) {
-                if let Some(row) = out.iter_mut().find(|r| r.stage_id == progression[k].id) {
+                if let Some(row) = rows[k].and_then(|i| out.get_mut(i)) {
                     row.reached.push(d.id);
                     row.reached_value += value;
                 }
@@ -354,12 +364,13 @@ pub fn conversions(ws: &Workspace, filter: &MetricsFilter) -> Vec<Conversion> {
             ratio: None,
         })
         .collect();
+    let keys: Vec<u128> = progression.iter().map(|s| key(s.id)).collect();
     for d in ws
         .deals
         .iter()
         .filter(|d| d.pipeline_id == pipeline.id && filter.owns(d))
     {
-        let reached = first_reached(d, &progression);
+        let reached = first_reached(d, &keys);
         for (k, c) in out.iter_mut().enumerate() {
             if reached[k].is_some_and(|t| filter.period.contains(t)) {
                 c.entered.push(d.id);
@@ -670,12 +681,20 @@ pub fn lead_sources(ws: &Workspace, filter: &MetricsFilter) -> Vec<SourceStats> 
 
 /// Diagnosis hints from the funnel's shape, with the deals behind each.
 pub fn diagnosis(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>) -> Vec<Hint> {
+    diagnosis_of(ws, filter, now, conversions(ws, filter))
+}
+
+/// [`diagnosis`], given the filter's [`conversions`].
+fn diagnosis_of(
+    ws: &Workspace,
+    filter: &MetricsFilter,
+    now: DateTime<Utc>,
+    conversions: Vec<Conversion>,
+) -> Vec<Hint> {
     let Some(pipeline) = ws.pipeline(filter.pipeline_id) else {
         return Vec::new();
     };
     let mut hints = Vec::new();
-    let by_deal = tasks_by_deal(ws);
-    let no_tasks: Vec<&Task> = Vec::new();
     let undecided: Vec<&Deal> = ws
         .deals
         .iter()
@@ -694,7 +713,7 @@ pub fn diagnosis(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>) -> 
     }
     let soon = now + Duration::days(14);
     let meetings_booked = undecided.iter().any(|d| {
-        by_deal.get(&d.id).unwrap_or(&no_tasks).iter().any(|t| {
+        ws.tasks_of_deal(d.id).any(|t| {
             t.kind == TaskKind::Meeting && t.done_at.is_none() && t.due >= now && t.due <= soon
         })
     });
@@ -716,7 +735,7 @@ pub fn diagnosis(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>) -> 
         .iter()
         .filter(|d| d.pipeline_id == pipeline.id && filter.owns(d))
         .filter(|d| {
-            by_deal.get(&d.id).unwrap_or(&no_tasks).iter().any(|t| {
+            ws.tasks_of_deal(d.id).any(|t| {
                 t.kind == TaskKind::Meeting && t.done_at.is_some_and(|x| filter.period.contains(x))
             })
         })
@@ -733,17 +752,19 @@ pub fn diagnosis(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>) -> 
         });
     }
 
-    let worst = conversions(ws, filter)
+    let worst = conversions
         .into_iter()
         .filter(|c| c.entered.len() >= MIN_SAMPLE)
         .filter_map(|c| c.ratio.map(|r| (r, c)))
         .filter(|(r, _)| *r < LEAK_BELOW)
         .min_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((ratio, c)) = worst {
+        // Those that advanced are among those that entered, in the same order.
+        let mut advanced = c.advanced.iter().peekable();
         let stuck = c
             .entered
             .iter()
-            .filter(|id| !c.advanced.contains(id))
+            .filter(|id| advanced.next_if_eq(id).is_none())
             .copied()
             .collect();
         hints.push(Hint {
@@ -762,7 +783,7 @@ pub fn diagnosis(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>) -> 
             is_idle(
                 d,
                 Some(pipeline),
-                by_deal.get(&d.id).unwrap_or(&no_tasks),
+                &ws.tasks_of_deal(d.id).collect::<Vec<_>>(),
                 now,
             )
         })
@@ -855,15 +876,16 @@ pub struct Dashboard {
 
 /// The dashboard for `filter` at `now`.
 pub fn dashboard(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>) -> Dashboard {
+    let conversions = conversions(ws, filter);
     Dashboard {
         funnel: funnel(ws, filter),
-        conversions: conversions(ws, filter),
+        hints: diagnosis_of(ws, filter, now, conversions.clone()),
+        conversions,
         win_rate: win_rate(ws, filter),
         salespeople: salespeople_stats(ws, filter),
         forecast: forecast(ws, filter, now),
         time_in_stage: time_in_stage(ws, filter, now),
         lost_reasons: lost_reasons(ws, filter),
         sources: lead_sources(ws, filter),
-        hints: diagnosis(ws, filter, now),
     }
 }
