@@ -14,6 +14,11 @@ async function exportedRecords(page: Page) {
 // Stores `workspace` as earlier builds laid it out: a JSON meta value and
 // one JSON shard per family (`deals` replaces the workspace's deals).
 async function storeAsEarlierBuild(page: Page, workspace: any, deals: unknown[] = workspace.deals) {
+  // A save still pending in the page would land on what is written here:
+  // the page saves what it holds as it unloads, and the reloaded one has
+  // nothing to save until something changes.
+  await page.reload();
+  await page.getByRole("link", { name: "Board", exact: true }).waitFor();
   const meta = {
     format_version: workspace.format_version,
     layout: 1,
