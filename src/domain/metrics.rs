@@ -4,13 +4,13 @@
 //! Amounts are summed in the workspace currency only; deals in another
 //! currency are counted in `other_currency` rather than mixed in.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 
 use super::index::key;
 use super::model::*;
-use super::rules::is_idle;
+use super::rules::is_idle_after;
 use super::sorting;
 
 /// A span of time, start included, end excluded.
@@ -399,16 +399,30 @@ pub fn win_rate(ws: &Workspace, filter: &MetricsFilter) -> Option<f64> {
     ratio(won, all)
 }
 
-/// Position of the deal's stage among the open stages of its pipeline.
-fn open_stage_position(pipeline: &Pipeline, stage_id: Id) -> Option<(usize, usize)> {
-    let open: Vec<&Stage> = pipeline
-        .stages
-        .iter()
-        .filter(|s| s.kind == StageKind::Open)
-        .collect();
-    open.iter()
-        .position(|s| s.id == stage_id)
-        .map(|i| (i, open.len()))
+/// A pipeline's open stages in order, as [`key`]s: made once for the many
+/// deals whose place among them is asked.
+struct OpenStages(Vec<u128>);
+
+impl OpenStages {
+    fn of(pipeline: &Pipeline) -> Self {
+        OpenStages(
+            pipeline
+                .stages
+                .iter()
+                .filter(|s| s.kind == StageKind::Open)
+                .map(|s| key(s.id))
+                .collect(),
+        )
+    }
+
+    /// The place of `stage_id` among the open stages, and how many there are.
+    fn position(&self, stage_id: Id) -> Option<(usize, usize)> {
+        let stage = key(stage_id);
+        self.0
+            .iter()
+            .position(|s| *s == stage)
+            .map(|i| (i, self.0.len()))
+    }
 }
 
 /// Results per salesperson (in every pipeline), in the order they were added.
@@ -442,11 +456,23 @@ pub fn salespeople_stats(ws: &Workspace, filter: &MetricsFilter) -> Vec<Salesper
                 .filter(|d| is_undecided(d) && d.created_at < filter.period.end)
                 .copied()
                 .collect();
+            let mut open_stages: Vec<(Id, OpenStages)> = Vec::new();
             let early_stage = unfinished
                 .iter()
                 .filter(|d| {
-                    ws.pipeline(d.pipeline_id)
-                        .and_then(|p| open_stage_position(p, d.stage_id))
+                    let at = match open_stages.iter().position(|(p, _)| *p == d.pipeline_id) {
+                        Some(i) => i,
+                        None => {
+                            let Some(p) = ws.pipeline(d.pipeline_id) else {
+                                return false;
+                            };
+                            open_stages.push((p.id, OpenStages::of(p)));
+                            open_stages.len() - 1
+                        }
+                    };
+                    open_stages[at]
+                        .1
+                        .position(d.stage_id)
                         .is_some_and(|(i, n)| i < n.div_ceil(3))
                 })
                 .map(|d| d.id)
@@ -554,7 +580,16 @@ pub fn time_in_stage(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>)
     let Some(pipeline) = ws.pipeline(filter.pipeline_id) else {
         return Vec::new();
     };
-    let mut stays: HashMap<Id, Vec<(Id, f64)>> = HashMap::new();
+    let stages: Vec<u128> = pipeline.stages.iter().map(|s| key(s.id)).collect();
+    // Per stage: how many stays, their days in all, and the three longest,
+    // longest first (the earlier deal first on a tie).
+    #[derive(Clone, Default)]
+    struct Stays {
+        count: usize,
+        days: f64,
+        slowest: Vec<(Id, f64)>,
+    }
+    let mut out = vec![Stays::default(); stages.len()];
     for d in ws
         .deals
         .iter()
@@ -564,33 +599,39 @@ pub fn time_in_stage(ws: &Workspace, filter: &MetricsFilter, now: DateTime<Utc>)
             if !filter.period.contains(entry.entered_at) {
                 continue;
             }
+            let stage = key(entry.stage_id);
+            let Some(at) = stages.iter().position(|s| *s == stage) else {
+                continue;
+            };
             let left = match d.stage_history.get(i + 1) {
                 Some(next) => next.entered_at,
                 None if d.outcome.is_closed() => d.closed_at.unwrap_or(now),
                 None => now,
             };
-            stays
-                .entry(entry.stage_id)
-                .or_default()
-                .push((d.id, days_between(entry.entered_at, left).max(0.0)));
+            let days = days_between(entry.entered_at, left).max(0.0);
+            let stays = &mut out[at];
+            stays.count += 1;
+            stays.days += days;
+            let slowest = &mut stays.slowest;
+            let place = slowest
+                .iter()
+                .position(|x| x.1 < days)
+                .unwrap_or(slowest.len());
+            if place < 3 {
+                slowest.insert(place, (d.id, days));
+                slowest.truncate(3);
+            }
         }
     }
     pipeline
         .stages
         .iter()
-        .map(|s| {
-            let mut list = stays.remove(&s.id).unwrap_or_default();
-            let average_days = (!list.is_empty())
-                .then(|| list.iter().map(|x| x.1).sum::<f64>() / list.len() as f64);
-            let count = list.len();
-            sorting::sort_by(&mut list, |a, b| b.1.total_cmp(&a.1));
-            list.truncate(3);
-            StageTime {
-                stage_id: s.id,
-                stays: count,
-                average_days,
-                slowest: list,
-            }
+        .zip(out)
+        .map(|(s, stays)| StageTime {
+            stage_id: s.id,
+            stays: stays.count,
+            average_days: (stays.count > 0).then(|| stays.days / stays.count as f64),
+            slowest: stays.slowest,
         })
         .collect()
 }
@@ -702,8 +743,9 @@ fn diagnosis_of(
         .collect();
 
     let (mut early, mut late) = (Vec::new(), Vec::new());
+    let open_stages = OpenStages::of(pipeline);
     for d in &undecided {
-        if let Some((i, n)) = open_stage_position(pipeline, d.stage_id) {
+        if let Some((i, n)) = open_stages.position(d.stage_id) {
             if i < n / 2 {
                 early.push(d.id);
             } else if i >= n.div_ceil(2) {
@@ -780,12 +822,13 @@ fn diagnosis_of(
     let idle: Vec<Id> = undecided
         .iter()
         .filter(|d| {
-            is_idle(
-                d,
-                Some(pipeline),
-                &ws.tasks_of_deal(d.id).collect::<Vec<_>>(),
-                now,
-            )
+            let limit = pipeline.stage(d.stage_id).and_then(|s| s.idle_days);
+            let last_task = ws
+                .tasks_of_deal(d.id)
+                .flat_map(|t| [Some(t.created_at), t.done_at])
+                .flatten()
+                .max();
+            is_idle_after(d, limit, last_task, now)
         })
         .map(|d| d.id)
         .collect();
