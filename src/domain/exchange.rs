@@ -2,6 +2,7 @@
 //! version, migration, validation of every record), merging a colleague's
 //! file or another tab's copy record by record, and CSV for spreadsheets.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -277,12 +278,7 @@ pub fn read_export(
     owner: &str,
     ids: impl FnMut() -> Id,
 ) -> Result<ImportFile, ImportError> {
-    if text.len() > MAX_FILE_BYTES {
-        return Err(ImportError::TooLarge { bytes: text.len() });
-    }
-    if nesting_exceeds(text, MAX_DEPTH) {
-        return Err(ImportError::TooDeep);
-    }
+    refuse_before_parsing(text)?;
     // A file of the current format that reads in one pass passes the first
     // three steps; any other file takes them one by one, which says what is
     // wrong with it, at the price of reading it several times.
@@ -290,6 +286,17 @@ pub fn read_export(
         Some(workspace) => finish_reading(workspace, None, now),
         None => read_export_step_by_step(text, now, owner, ids),
     }
+}
+
+/// Files too large or too deeply nested to parse.
+fn refuse_before_parsing(text: &str) -> Result<(), ImportError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge { bytes: text.len() });
+    }
+    if nesting_exceeds(text, MAX_DEPTH) {
+        return Err(ImportError::TooDeep);
+    }
+    Ok(())
 }
 
 /// The envelope of a current-format file, read in one pass.
@@ -358,12 +365,7 @@ pub fn read_export_step_by_step(
     owner: &str,
     ids: impl FnMut() -> Id,
 ) -> Result<ImportFile, ImportError> {
-    if text.len() > MAX_FILE_BYTES {
-        return Err(ImportError::TooLarge { bytes: text.len() });
-    }
-    if nesting_exceeds(text, MAX_DEPTH) {
-        return Err(ImportError::TooDeep);
-    }
+    refuse_before_parsing(text)?;
     // Step 1: the shape. The file is checked as JSON first, so that any
     // syntax error is reported with its place.
     if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
@@ -1061,8 +1063,8 @@ fn merge_list<T: Record>(
 /// [`Workspace::agreeing_stage`]; a missing owner or client is replaced or
 /// cleared).
 pub fn merge(ours: &Workspace, theirs: &Workspace) -> (Workspace, MergeReport) {
-    let (mut merged, report) = merge_records(ours, theirs, true);
     let deleted = deletions(ours, theirs);
+    let (mut merged, report) = merge_records(ours, theirs, &deleted, true);
     let mut tombstones: Vec<Tombstone> = ours
         .tombstones
         .iter()
@@ -1089,9 +1091,13 @@ fn deletions(ours: &Workspace, theirs: &Workspace) -> HashMap<Id, DateTime<Utc>>
 
 /// The records of a merge before its repair, with its report; with `keep`
 /// unset, only the report.
-fn merge_records(ours: &Workspace, theirs: &Workspace, keep: bool) -> (Workspace, MergeReport) {
+fn merge_records(
+    ours: &Workspace,
+    theirs: &Workspace,
+    deleted: &HashMap<Id, DateTime<Utc>>,
+    keep: bool,
+) -> (Workspace, MergeReport) {
     let mut report = MergeReport::default();
-    let deleted = deletions(ours, theirs);
     let merged = Workspace {
         format_version: FORMAT_VERSION,
         settings: if theirs.settings.updated_at > ours.settings.updated_at {
@@ -1102,17 +1108,17 @@ fn merge_records(ours: &Workspace, theirs: &Workspace, keep: bool) -> (Workspace
         pipelines: merge_list(
             &ours.pipelines,
             &theirs.pipelines,
-            &deleted,
+            deleted,
             &mut report,
             keep,
         ),
-        deals: merge_list(&ours.deals, &theirs.deals, &deleted, &mut report, keep),
-        clients: merge_list(&ours.clients, &theirs.clients, &deleted, &mut report, keep),
-        tasks: merge_list(&ours.tasks, &theirs.tasks, &deleted, &mut report, keep),
+        deals: merge_list(&ours.deals, &theirs.deals, deleted, &mut report, keep),
+        clients: merge_list(&ours.clients, &theirs.clients, deleted, &mut report, keep),
+        tasks: merge_list(&ours.tasks, &theirs.tasks, deleted, &mut report, keep),
         salespeople: merge_list(
             &ours.salespeople,
             &theirs.salespeople,
-            &deleted,
+            deleted,
             &mut report,
             keep,
         ),
@@ -1128,16 +1134,8 @@ pub fn merge_file_report(
     theirs: &Workspace,
     match_pipelines_too: bool,
 ) -> MergeReport {
-    let matches = if match_pipelines_too {
-        match_pipelines(ours, theirs)
-    } else {
-        Vec::new()
-    };
-    if matches.is_empty() {
-        merge_records(ours, theirs, false).1
-    } else {
-        merge_records(ours, &onto_our_pipelines(ours, theirs, &matches), false).1
-    }
+    let theirs = as_merged(ours, theirs, match_pipelines_too);
+    merge_records(ours, &theirs, &deletions(ours, &theirs), false).1
 }
 
 /// A pipeline of a colleague's file that is one of ours under other ids:
@@ -1238,14 +1236,26 @@ pub fn merge_file(
     theirs: &Workspace,
     match_pipelines_too: bool,
 ) -> (Workspace, MergeReport) {
-    if !match_pipelines_too {
-        return merge(ours, theirs);
-    }
-    let matches = match_pipelines(ours, theirs);
+    merge(ours, &as_merged(ours, theirs, match_pipelines_too))
+}
+
+/// `theirs` as [`merge_file`] merges it: with their pipelines that match
+/// ours mapped onto ours when `match_pipelines_too` is set.
+fn as_merged<'a>(
+    ours: &Workspace,
+    theirs: &'a Workspace,
+    match_pipelines_too: bool,
+) -> Cow<'a, Workspace> {
+    let matches = if match_pipelines_too {
+        match_pipelines(ours, theirs)
+    } else {
+        Vec::new()
+    };
     if matches.is_empty() {
-        return merge(ours, theirs);
+        Cow::Borrowed(theirs)
+    } else {
+        Cow::Owned(onto_our_pipelines(ours, theirs, &matches))
     }
-    merge(ours, &onto_our_pipelines(ours, theirs, &matches))
 }
 
 /// Makes every reference hold after a merge.

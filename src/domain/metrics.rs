@@ -428,6 +428,11 @@ impl OpenStages {
 /// Results per salesperson (in every pipeline), in the order they were added.
 pub fn salespeople_stats(ws: &Workspace, filter: &MetricsFilter) -> Vec<SalespersonStats> {
     let currency = &ws.settings.currency;
+    let open_stages: Vec<(Id, OpenStages)> = ws
+        .pipelines
+        .iter()
+        .map(|p| (p.id, OpenStages::of(p)))
+        .collect();
     ws.salespeople
         .iter()
         .filter(|s| filter.salesperson_id.is_none_or(|id| id == s.id))
@@ -456,23 +461,13 @@ pub fn salespeople_stats(ws: &Workspace, filter: &MetricsFilter) -> Vec<Salesper
                 .filter(|d| is_undecided(d) && d.created_at < filter.period.end)
                 .copied()
                 .collect();
-            let mut open_stages: Vec<(Id, OpenStages)> = Vec::new();
             let early_stage = unfinished
                 .iter()
                 .filter(|d| {
-                    let at = match open_stages.iter().position(|(p, _)| *p == d.pipeline_id) {
-                        Some(i) => i,
-                        None => {
-                            let Some(p) = ws.pipeline(d.pipeline_id) else {
-                                return false;
-                            };
-                            open_stages.push((p.id, OpenStages::of(p)));
-                            open_stages.len() - 1
-                        }
-                    };
-                    open_stages[at]
-                        .1
-                        .position(d.stage_id)
+                    open_stages
+                        .iter()
+                        .find(|(p, _)| *p == d.pipeline_id)
+                        .and_then(|(_, open)| open.position(d.stage_id))
                         .is_some_and(|(i, n)| i < n.div_ceil(3))
                 })
                 .map(|d| d.id)

@@ -236,26 +236,26 @@ fn AgendaGroup(
                                     }.into_any(),
                                     Line::Task(row) => view! {
                                         <tr class:overdue=overdue>
-                                                <th scope="row">
-                                                    <a href=Route::Deal(row.deal_id).hash()>{row.deal.clone()}</a>
-                                                    {(!row.note.is_empty()).then(|| view! { <span class="muted small">" — " {row.note.clone()}</span> })}
-                                                </th>
-                                                <td>{row.client.clone()}</td>
-                                                <td>{move || labels::task_kind(i18n, row.kind)}</td>
-                                                <td>{format::date_time(row.due)}</td>
-                                                <td class="num">{row.score}</td>
-                                                <td>
-                                                    <button
-                                                        aria-label={
-                                                            let what = format!("{} – {}", row.deal, row.note);
-                                                            move || tf!(i18n, agenda.done_label, kind = labels::task_kind(i18n, row.kind), what = what.clone())
-                                                        }
-                                                        on:click=move |_| done(row.id)
-                                                    >
-                                                        {t!(i18n, tasks.mark_done)}
-                                                    </button>
-                                                </td>
-                                            </tr>
+                                            <th scope="row">
+                                                <a href=Route::Deal(row.deal_id).hash()>{row.deal.clone()}</a>
+                                                {(!row.note.is_empty()).then(|| view! { <span class="muted small">" — " {row.note.clone()}</span> })}
+                                            </th>
+                                            <td>{row.client.clone()}</td>
+                                            <td>{move || labels::task_kind(i18n, row.kind)}</td>
+                                            <td>{format::date_time(row.due)}</td>
+                                            <td class="num">{row.score}</td>
+                                            <td>
+                                                <button
+                                                    aria-label={
+                                                        let what = format!("{} – {}", row.deal, row.note);
+                                                        move || tf!(i18n, agenda.done_label, kind = labels::task_kind(i18n, row.kind), what = what.clone())
+                                                    }
+                                                    on:click=move |_| done(row.id)
+                                                >
+                                                    {t!(i18n, tasks.mark_done)}
+                                                </button>
+                                            </td>
+                                        </tr>
                                     }.into_any(),
                                 }}
                             </For>

@@ -92,11 +92,7 @@ pub fn day_heading(locale: Locale, day: NaiveDate) -> String {
     ] {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
-    let tag = match locale {
-        Locale::en => "en",
-        Locale::pl => "pl",
-    };
-    date.to_locale_date_string(tag, &options).into()
+    date.to_locale_date_string(leptos_i18n::Locale::as_str(locale), &options).into()
 }
 
 /// The value of a `datetime-local` input for `at`.
