@@ -92,7 +92,8 @@ pub fn day_heading(locale: Locale, day: NaiveDate) -> String {
     ] {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
-    date.to_locale_date_string(leptos_i18n::Locale::as_str(locale), &options).into()
+    date.to_locale_date_string(leptos_i18n::Locale::as_str(locale), &options)
+        .into()
 }
 
 /// The value of a `datetime-local` input for `at`.
