@@ -531,6 +531,86 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The agenda keeps every deal's suggestions and, after a change, works
+    /// out again only those of the deals the change touched. Whatever the
+    /// changes, and however many of them it did not see (it looks after the
+    /// frame is painted), what it keeps is what working them all out gives.
+    #[test]
+    fn suggestions_kept_through_the_journal_are_the_ones_worked_out_anew(
+        preset in 0usize..3,
+        steps in prop::collection::vec((any::<Step>(), 0u8..12), 1..80),
+    ) {
+        let mut s = Scenario::new(StagePreset::ALL[preset]);
+        let mut kept = rules::KeptSuggestions::of(&s.ws);
+        let mut copy: Option<Workspace> = None;
+        let mut deleted: Option<(Deal, Vec<Task>)> = None;
+        for (step, what) in steps {
+            let mut next = s.ids.0;
+            let mut fresh = || {
+                next += 1;
+                uuid::Uuid::from_u128(next)
+            };
+            let command = match what {
+                // A copy to come back to, as an undo that restores one would.
+                0 => {
+                    copy = Some(s.ws.clone());
+                    None
+                }
+                1 => {
+                    if let Some(ws) = copy.clone() {
+                        s.ws = ws;
+                    }
+                    None
+                }
+                2 => {
+                    let all = rules::suggestions(&s.ws);
+                    (!all.is_empty()).then(|| {
+                        let sg = &all[step.1 as usize % all.len()];
+                        Command::DismissSuggestion { deal_id: sg.deal_id, key: sg.key.clone() }
+                    })
+                }
+                3 => {
+                    let done: Vec<Id> = s.ws.tasks.iter().filter(|t| t.done_at.is_some()).map(|t| t.id).collect();
+                    (!done.is_empty()).then(|| Command::ReopenTask { id: done[step.1 as usize % done.len()] })
+                }
+                // Mostly tasks done, with an offer promised or not.
+                4..=6 => {
+                    let open: Vec<&Task> = s.ws.tasks.iter().filter(|t| t.done_at.is_none()).collect();
+                    (!open.is_empty()).then(|| Command::CompleteTask {
+                        id: open[step.1 as usize % open.len()].id,
+                        outcome: "done".into(),
+                        offer_promised: step.2 % 2 == 0,
+                    })
+                }
+                _ => command_for(&s.ws, step, &mut fresh, &deleted, s.now),
+            };
+            s.ids.0 = next;
+            if let Some(command) = command {
+                if let Command::DeleteDeal { id } = &command {
+                    let d = s.ws.deal(*id).cloned().unwrap();
+                    let t = s.ws.tasks_of_deal(*id).cloned().collect();
+                    deleted = Some((d, t));
+                }
+                let _ = s.ws.apply(command, s.now);
+            }
+            if step.3 % 3 != 0 {
+                let before = kept.list().to_vec();
+                let changed = kept.refresh(&s.ws);
+                let anew = rules::suggestions(&s.ws);
+                prop_assert_eq!(kept.list(), anew.as_slice());
+                prop_assert_eq!(changed, before != anew);
+            }
+            s.advance(hours(1));
+        }
+        kept.refresh(&s.ws);
+        let anew = rules::suggestions(&s.ws);
+        prop_assert_eq!(kept.list(), anew.as_slice());
+    }
+}
+
 #[test]
 fn what_was_stored_before_a_rule_existed_stays_and_blocks_no_other_edit() {
     let mut s = Scenario::new(StagePreset::ClassicFunnel);

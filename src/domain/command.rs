@@ -3,6 +3,7 @@ use std::fmt;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::index::Touched;
 use super::limits::{too_long, TextField};
 use super::links::{safe_href, LinkKind};
 use super::model::*;
@@ -679,9 +680,39 @@ impl Workspace {
     /// or returns why not and leaves the workspace untouched. The indexes
     /// follow the change.
     pub fn apply(&mut self, command: Command, now: DateTime<Utc>) -> Result<(), DomainError> {
+        let touched = self.touched_by(&command);
         let result = self.run(command, now);
-        self.reindex();
+        self.reindex_after(touched);
         result
+    }
+
+    /// The deals `command` may change, for the journal beside the index:
+    /// one deal for the commands on a deal or its tasks, nothing for those
+    /// on a client's own fields, any deal for the rest (they change stages,
+    /// owners or many deals, or move deals in their list).
+    fn touched_by(&self, command: &Command) -> Touched {
+        use Command::*;
+        let task_deal = |id: &Id| {
+            self.task(*id)
+                .map_or(Touched::Any, |t| Touched::Deal(t.deal_id))
+        };
+        match command {
+            CreateDeal { id, .. }
+            | EditDeal { id, .. }
+            | MoveDeal { id, .. }
+            | CloseWon { id }
+            | CloseLost { id, .. }
+            | MarkMaybe { id }
+            | Reopen { id }
+            | DismissSuggestion { deal_id: id, .. }
+            | CreateTask { deal_id: id, .. } => Touched::Deal(*id),
+            EditTask { id, .. }
+            | CompleteTask { id, .. }
+            | ReopenTask { id }
+            | DeleteTask { id } => task_deal(id),
+            CreateClient { .. } | EditClient { .. } | RateClient { .. } => Touched::Nothing,
+            _ => Touched::Any,
+        }
     }
 
     fn run(&mut self, command: Command, now: DateTime<Utc>) -> Result<(), DomainError> {

@@ -246,9 +246,49 @@ impl Index {
 
 /// The index as a workspace holds it: built on first use, shared between
 /// copies of the workspace until one of them changes, and never part of
-/// what is compared, stored or exported.
+/// what is compared, stored or exported. Beside it, the journal of which
+/// deals the latest changes touched.
 #[derive(Clone, Default)]
-pub struct Indexes(OnceLock<Arc<Index>>);
+pub struct Indexes {
+    index: OnceLock<Arc<Index>>,
+    journal: Journal,
+}
+
+/// The latest changes, oldest first: each with a stamp no other change in
+/// this run of the program has, and the one deal whose record or tasks it
+/// changed (`None`: it may have changed any deal, or moved deals in their
+/// list). A screen that keeps something worked out per deal remembers the
+/// last stamp it saw and asks which deals changed since; a workspace loaded,
+/// imported or built anew starts an empty journal, so the stamp is not found
+/// and the answer is "any".
+#[derive(Clone, Default)]
+struct Journal(std::collections::VecDeque<(u64, Option<u128>)>);
+
+/// How many changes the journal remembers; a screen further behind works
+/// everything out again.
+const JOURNAL_LENGTH: usize = 64;
+
+impl Journal {
+    fn record(&mut self, deal: Option<u128>) {
+        static STAMPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let stamp = STAMPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if self.0.len() == JOURNAL_LENGTH {
+            self.0.pop_front();
+        }
+        self.0.push_back((stamp, deal));
+    }
+}
+
+/// The deals a change touched, as the one door records them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Touched {
+    /// No deal's record or tasks.
+    Nothing,
+    /// This deal's record or tasks, and no deal moved in the list.
+    Deal(Id),
+    /// Any deal, or the list's order.
+    Any,
+}
 
 impl PartialEq for Indexes {
     fn eq(&self, _: &Self) -> bool {
@@ -269,22 +309,62 @@ const NO_POSITIONS: &[usize] = &[];
 impl Workspace {
     /// The index, built now if it was not yet.
     pub fn index(&self) -> &Index {
-        self.indexes.0.get_or_init(|| Arc::new(Index::of(self)))
+        self.indexes.index.get_or_init(|| Arc::new(Index::of(self)))
     }
 
     /// The index if it was built (for the checks that compare it).
     pub fn built_index(&self) -> Option<&Index> {
-        self.indexes.0.get().map(|index| &**index)
+        self.indexes.index.get().map(|index| &**index)
     }
 
     /// Brings the index up to date after a change (the one door does it; so
-    /// must any code that changes the lists directly).
+    /// must any code that changes the lists directly), and records that any
+    /// deal may have changed.
     pub fn reindex(&mut self) {
+        self.reindex_after(Touched::Any);
+    }
+
+    /// Brings the index up to date after a change that touched `touched`.
+    pub(crate) fn reindex_after(&mut self, touched: Touched) {
         // An index not built yet is built on first use.
-        if let Some(mut index) = self.indexes.0.take() {
+        if let Some(mut index) = self.indexes.index.take() {
             Arc::make_mut(&mut index).refresh(self);
-            let _ = self.indexes.0.set(index);
+            let _ = self.indexes.index.set(index);
         }
+        match touched {
+            Touched::Nothing => {}
+            Touched::Deal(id) => self.indexes.journal.record(Some(key(id))),
+            Touched::Any => self.indexes.journal.record(None),
+        }
+    }
+
+    /// The stamp of the latest change the journal holds (see [`Journal`]).
+    pub fn last_change(&self) -> Option<u64> {
+        self.indexes.journal.0.back().map(|&(stamp, _)| stamp)
+    }
+
+    /// The deals whose record or tasks changed since the change stamped
+    /// `since`, each once, and none of them moved in the list; `None` when
+    /// the journal cannot tell (any deal may have changed).
+    pub fn deals_changed_since(&self, since: Option<u64>) -> Option<Vec<Id>> {
+        let entries = &self.indexes.journal.0;
+        let after = match since {
+            Some(stamp) => entries.iter().position(|&(s, _)| s == stamp)? + 1,
+            None => return None,
+        };
+        let mut deals: Vec<u128> = Vec::new();
+        for &(_, deal) in entries.range(after..) {
+            let deal = deal?;
+            if !deals.contains(&deal) {
+                deals.push(deal);
+            }
+        }
+        Some(
+            deals
+                .into_iter()
+                .map(|k| Id::from_bytes(k.to_ne_bytes()))
+                .collect(),
+        )
     }
 
     /// Forgets the index (after a change that replaces most records, a new

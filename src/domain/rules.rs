@@ -7,7 +7,6 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::command::{Command, TaskInput};
 use super::model::*;
-use super::sorting;
 
 /// The offer is due this long after the contact that promised it.
 pub const OFFER_DUE_AFTER: Duration = Duration::hours(24);
@@ -228,13 +227,87 @@ pub fn tasks_by_deal(ws: &Workspace) -> HashMap<Id, Vec<&Task>> {
 
 /// Cadence suggestions for every deal, most urgent first.
 pub fn suggestions(ws: &Workspace) -> Vec<Suggestion> {
-    let mut out: Vec<Suggestion> = ws
-        .deals
-        .iter()
-        .flat_map(|d| suggestions_for(ws, d))
-        .collect();
-    sorting::sort_by_key(&mut out, |s| s.due);
-    out
+    KeptSuggestions::of(ws).list
+}
+
+/// Where a suggestion goes in the list: by due time, then by its deal's
+/// place among the deals, then by its place among the deal's suggestions.
+type Place = (DateTime<Utc>, usize, usize);
+
+/// Every deal's cadence suggestions, most urgent first, kept up to date
+/// from the workspace's journal of changes: after a change to one deal
+/// (a task done, a stage moved) only that deal's are worked out again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeptSuggestions {
+    /// The suggestions, in the order of `places`.
+    list: Vec<Suggestion>,
+    places: Vec<Place>,
+    /// The last change of the workspace they were worked out for.
+    seen: Option<u64>,
+}
+
+impl KeptSuggestions {
+    /// The suggestions of `ws`, all worked out.
+    pub fn of(ws: &Workspace) -> Self {
+        let mut kept: Vec<(Place, Suggestion)> = Vec::new();
+        for (at, deal) in ws.deals.iter().enumerate() {
+            for (n, s) in suggestions_for(ws, deal).into_iter().enumerate() {
+                kept.push(((s.due, at, n), s));
+            }
+        }
+        // Places are unique, so any sort gives the one order.
+        kept.sort_unstable_by_key(|(place, _)| *place);
+        let (places, list) = kept.into_iter().unzip();
+        KeptSuggestions {
+            list,
+            places,
+            seen: ws.last_change(),
+        }
+    }
+
+    /// The suggestions, most urgent first (the order of [`suggestions`]).
+    pub fn list(&self) -> &[Suggestion] {
+        &self.list
+    }
+
+    /// Brings the suggestions up to date with `ws`; says whether they changed.
+    pub fn refresh(&mut self, ws: &Workspace) -> bool {
+        let Some(deals) = ws.deals_changed_since(self.seen) else {
+            let fresh = Self::of(ws);
+            let changed = fresh.list != self.list;
+            *self = fresh;
+            return changed;
+        };
+        self.seen = ws.last_change();
+        let mut changed = false;
+        for id in deals {
+            let mut before = Vec::new();
+            let mut k = 0;
+            while k < self.list.len() {
+                if self.list[k].deal_id == id {
+                    self.places.remove(k);
+                    before.push(self.list.remove(k));
+                } else {
+                    k += 1;
+                }
+            }
+            // A deal changed keeps its place among the deals (the journal
+            // names no deal for a change that moves deals in their list).
+            let Some(at) = ws.deal_position(id) else {
+                changed |= !before.is_empty();
+                continue;
+            };
+            let now = suggestions_for(ws, &ws.deals[at]);
+            changed |= now != before;
+            for (n, s) in now.into_iter().enumerate() {
+                let place = (s.due, at, n);
+                let k = self.places.partition_point(|p| *p < place);
+                self.places.insert(k, place);
+                self.list.insert(k, s);
+            }
+        }
+        changed
+    }
 }
 
 /// Cadence suggestions for one deal.

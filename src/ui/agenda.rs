@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use super::deal::{accept_suggestion, described_agenda_suggestions};
 use super::i18n::*;
 use super::paged::{Paging, ShowMore};
-use super::{computed_after_paint, format, labels, use_app, AppState, Route};
+use super::{computed_after_paint, format, labels, updated_after_paint, use_app, AppState, Route};
 use crate::domain::agenda::{agenda, fell_due, Agenda, Calendar};
-use crate::domain::rules::suggestions;
+use crate::domain::rules::KeptSuggestions;
 use crate::domain::{Command, Id, TaskKind};
 
 type I18n = I18nContext<Locale>;
@@ -105,17 +105,21 @@ pub fn AgendaPage() -> impl IntoView {
         },
         ranked,
     );
-    let suggested = move || state.workspace.with_untracked(suggestions);
-    let suggestions = computed_after_paint(
-        Some(suggested()),
+    // Only the deals a change touched have their suggestions worked out again.
+    let suggestions = updated_after_paint(
+        state.workspace.with_untracked(KeptSuggestions::of),
+        true,
         move || state.workspace.track(),
-        suggested,
+        move |kept: &mut KeptSuggestions| state.workspace.with_untracked(|ws| kept.refresh(ws)),
     );
     // Suggestions are for later: ten at first, under what is due now.
     let suggestion_paging = Paging::of(10);
     let shown_suggestions = move || {
         let shown = suggestion_paging.shown();
-        suggestions.with(|s| described_agenda_suggestions(state, i18n, &s[..s.len().min(shown)]))
+        suggestions.with(|kept| {
+            let s = kept.list();
+            described_agenda_suggestions(state, i18n, &s[..s.len().min(shown)])
+        })
     };
     view! {
         <section aria-labelledby="agenda-title">
@@ -134,7 +138,7 @@ pub fn AgendaPage() -> impl IntoView {
                 overdue=false
             />
             // What is due comes first; suggestions turn into tasks for later.
-            <Show when=move || suggestions.with(|s| !s.is_empty())>
+            <Show when=move || suggestions.with(|kept| !kept.list().is_empty())>
                 <section class="suggestions" aria-labelledby="agenda-suggestions">
                     <h3 id="agenda-suggestions">{t!(i18n, cadence.title)}</h3>
                     <ul>
@@ -157,7 +161,7 @@ pub fn AgendaPage() -> impl IntoView {
                             </li>
                         </For>
                     </ul>
-                    <ShowMore paging=suggestion_paging total=Signal::derive(move || suggestions.with(Vec::len)) />
+                    <ShowMore paging=suggestion_paging total=Signal::derive(move || suggestions.with(|kept| kept.list().len())) />
                 </section>
             </Show>
             <AgendaGroup

@@ -244,24 +244,41 @@ pub fn computed_after_paint<T: Default + PartialEq + Send + Sync + 'static>(
     compute: impl Fn() -> T + Clone + 'static,
 ) -> ReadSignal<T> {
     let given = initial.is_some();
-    let (value, set_value) = signal(initial.unwrap_or_default());
+    let refresh = move |value: &mut T| {
+        let next = compute();
+        let changed = *value != next;
+        if changed {
+            *value = next;
+        }
+        changed
+    };
+    updated_after_paint(initial.unwrap_or_default(), given, track, refresh)
+}
+
+/// Like [`computed_after_paint`], for a value brought up to date in place:
+/// `refresh` updates it and says whether it changed. With `shown`, the
+/// first frame shows `value` as given.
+pub fn updated_after_paint<T: Send + Sync + 'static>(
+    value: T,
+    shown: bool,
+    track: impl Fn() + 'static,
+    refresh: impl Fn(&mut T) -> bool + Clone + 'static,
+) -> ReadSignal<T> {
+    let (value, set_value) = signal(value);
     let pending = StoredValue::new(false);
     Effect::new(move |ran: Option<()>| {
         track();
-        if (ran.is_none() && given) || pending.get_value() {
+        if (ran.is_none() && shown) || pending.get_value() {
             return;
         }
         pending.set_value(true);
-        let compute = compute.clone();
+        let refresh = refresh.clone();
         after_next_paint(move || {
             // A screen left meanwhile has nothing to update.
             if pending.try_set_value(false).is_some() {
                 return;
             }
-            let next = compute();
-            if value.try_with_untracked(|v| *v != next).unwrap_or(false) {
-                set_value.set(next);
-            }
+            set_value.try_maybe_update(|v| (refresh(v), ()));
         });
     });
     value

@@ -158,6 +158,11 @@ test("a call that promised an offer brings the 24-hour offer deadline, also in t
   expect(headings.map((h) => h.replace(/ \(\d+\)$/, ""))).toEqual(["Overdue", "Today", "Suggested next steps", "Upcoming"]);
   await suggestions.getByRole("button", { name: /^Accept: Acme/ }).click();
   await expect(page.getByRole("region", { name: "Upcoming" })).toContainText("Offer");
+  await expect(suggestions).toHaveCount(0);
+  // The open agenda follows what is done in it: the offer sent brings its
+  // follow-up.
+  await page.getByRole("button", { name: "Done: Offer – Acme – Send the promised offer" }).click();
+  await expect(suggestions).toContainText("Acme: Follow up on the offer by");
 });
 
 test("upcoming tasks are shown day by day, each day in score order", async ({ page }) => {
