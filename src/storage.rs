@@ -30,7 +30,6 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::domain::exchange::merge;
 use crate::domain::format::{declared_version_of_text, read_workspace_text, FormatError};
 use crate::domain::layout::{
     assemble, assemble_stored, fingerprint_of_partial, fingerprints, is_layout, layout_keys,
@@ -38,6 +37,7 @@ use crate::domain::layout::{
 };
 use crate::domain::packing::unpack;
 use crate::domain::{Id, Workspace, FORMAT_VERSION};
+use crate::ui::TakeIn;
 
 /// The localStorage key of the meta value (and of the whole workspace in earlier builds).
 pub const WORKSPACE_KEY: &str = META_KEY;
@@ -377,8 +377,9 @@ fn new_revision() -> String {
 /// other tabs' saves (see the module notes).
 #[derive(Clone, Copy)]
 pub struct Autosave {
-    workspace: RwSignal<Workspace>,
-    enabled: RwSignal<bool>,
+    workspace: ReadSignal<Workspace>,
+    take_in: TakeIn,
+    enabled: ReadSignal<bool>,
     pending: StoredValue<Option<TimeoutHandle>>,
     /// The revision our data includes.
     revision: StoredValue<Option<String>>,
@@ -395,10 +396,16 @@ pub struct Autosave {
 impl Autosave {
     /// Autosave for `workspace` as just loaded, writing only while `enabled`
     /// (after the initial load); `stored` is what [`load`] found under each
-    /// key.
-    pub fn new(workspace: RwSignal<Workspace>, enabled: RwSignal<bool>, stored: Stored) -> Self {
+    /// key. What other tabs save is merged in through `take_in`.
+    pub fn new(
+        workspace: ReadSignal<Workspace>,
+        take_in: TakeIn,
+        enabled: ReadSignal<bool>,
+        stored: Stored,
+    ) -> Self {
         let autosave = Autosave {
             workspace,
+            take_in,
             enabled,
             pending: StoredValue::new(None),
             revision: StoredValue::new(get(REVISION_KEY)),
@@ -503,12 +510,7 @@ impl Autosave {
                 .flatten()
                 .and_then(|raw| unpack(&raw).ok().and_then(|json| read_current(&json)));
             if let Some(theirs) = theirs {
-                self.workspace.maybe_update(|ours| {
-                    let (merged, _) = merge(ours, &theirs);
-                    let changed = merged != *ours;
-                    *ours = merged;
-                    changed
-                });
+                self.take_in.merge(&theirs);
             }
             let keep_obsolete = get(WORKSPACE_KEY)
                 .and_then(|raw| unpack(&raw).ok().map(|j| j.into_owned()))
@@ -602,23 +604,18 @@ impl Autosave {
             return;
         }
         let Some(raw) = new_value else { return };
-        let mut fingerprint = None;
-        self.workspace.maybe_update(|ours| {
-            let Ok(theirs) = partial(key, &raw, ours) else {
-                return false;
-            };
-            let (merged, _) = merge(ours, &theirs);
-            let changed = merged != *ours;
-            *ours = merged;
+        if let Ok(theirs) = self
+            .workspace
+            .with_untracked(|ours| partial(key, &raw, ours))
+        {
+            self.take_in.merge(&theirs);
             // What that key holds now: if our records there match it, there
             // is nothing to write back.
-            fingerprint = fingerprint_of_partial(key, &theirs);
-            changed
-        });
-        if let Some(fp) = fingerprint {
-            self.stored.update_value(|s| {
-                s.insert(key.to_string(), fp);
-            });
+            if let Some(fp) = fingerprint_of_partial(key, &theirs) {
+                self.stored.update_value(|s| {
+                    s.insert(key.to_string(), fp);
+                });
+            }
         }
         // Anything of ours that storage does not hold yet is saved as usual.
         let ours_differ = self

@@ -221,7 +221,13 @@ fn all_suggestions_are_listed_most_urgent_first() {
 fn a_deal_is_idle_only_after_its_stages_limit_without_activity() {
     let mut s = Scenario::new(StagePreset::ClassicFunnel); // New lead: idle after 3 days
     let deal = s.deal("Acme", 1);
-    let idle_at = |s: &Scenario, after: Duration| idle_deals(&s.ws, s.now + after).contains(&deal);
+    // As the board asks: the stage's limit, from the last activity.
+    let idle_at = |s: &Scenario, after: Duration| {
+        let d = s.ws.deal(deal).unwrap();
+        let limit = s.ws.stage(d.stage_id).and_then(|(_, st)| st.idle_days);
+        let tasks: Vec<&Task> = s.ws.tasks_of_deal(deal).collect();
+        is_idle_after(d, limit, last_task_activity(&tasks), s.now + after)
+    };
     assert!(!idle_at(&s, Duration::days(3)));
     assert!(idle_at(&s, Duration::days(3) + Duration::minutes(1)));
 

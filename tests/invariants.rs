@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use pipeline_crm::domain::exchange::merge;
 use pipeline_crm::domain::invariants::violations;
+use pipeline_crm::domain::layout::plan;
 use pipeline_crm::domain::limits::TextField;
 use pipeline_crm::domain::*;
 use proptest::prelude::*;
@@ -312,7 +313,7 @@ fn command_for(
         currency: "EUR".into(),
     };
     use Command::*;
-    Some(match op % 24 {
+    Some(match op % 35 {
         0 | 1 => CreateDeal {
             id: fresh(),
             stage_id: (b % 2 == 0).then(|| stage(c)).flatten(),
@@ -432,9 +433,62 @@ fn command_for(
             id: fresh(),
             name: format!("Person {a}"),
         },
-        _ => RemoveSalesperson {
+        23 => RemoveSalesperson {
             id: person(a)?,
             reassign_to: (c % 3 != 0).then(|| person(b)).flatten(),
+        },
+        24 => EditClient {
+            id: client(a)?,
+            input: ClientInput {
+                name: title(b),
+                company: format!("Company {c}"),
+                ..ClientInput::default()
+            },
+        },
+        25 => RateClient {
+            id: client(a)?,
+            rating: ClientRating {
+                potential: (b % 7) as u8,
+                behaviour: (c % 6) as u8,
+                interest: 3,
+            },
+        },
+        26 => EditTask {
+            id: task(a)?,
+            input: TaskInput {
+                kind: TaskKind::ALL[b as usize % 7],
+                due: now + hours(c as i64 % 100 - 50),
+                note: format!("Note {c}"),
+            },
+        },
+        27 => ReopenTask { id: task(a)? },
+        28 => {
+            let id = deal(a)?;
+            DismissSuggestion {
+                deal_id: id,
+                key: rules::suggestions_for(ws, ws.deal(id)?)
+                    .first()
+                    .map_or_else(|| format!("offer:{b}"), |s| s.key.clone()),
+            }
+        }
+        29 => RenamePipeline {
+            id: ws.pipelines[pick(ws.pipelines.len(), a)?].id,
+            name: title(b),
+        },
+        30 => SwitchPipeline {
+            id: ws.pipelines[pick(ws.pipelines.len(), a)?].id,
+        },
+        31 => RenameSalesperson {
+            id: person(a)?,
+            name: title(b),
+        },
+        32 => SetCurrency {
+            code: ["PLN", "EUR", "eur", "XX"][b as usize % 4].into(),
+        },
+        _ => SetQuota {
+            month: now.date_naive(),
+            salesperson_id: (b % 2 == 0).then(|| person(c)).flatten(),
+            amount_minor: (a % 5) as i64 * 1000,
         },
     })
 }
@@ -501,6 +555,12 @@ proptest! {
         // the index the one door kept with one built anew.
         s.ws.index();
         let mut deleted: Option<(Deal, Vec<Task>)> = None;
+        // Storage as the app keeps it: each save writes only the values
+        // whose fingerprint (ids and `updated_at`) changed.
+        let mut storage = std::collections::HashMap::new();
+        let first = plan(&s.ws, &Default::default());
+        store(&first, &mut storage);
+        let mut stored = first.fingerprints;
         for step in steps {
             let mut next = s.ids.0;
             let mut fresh = || {
@@ -518,15 +578,25 @@ proptest! {
             }
             let before = s.ws.clone();
             let description = format!("{command:?}");
+            // Each change at a later time than the one before, as a user's are.
+            s.advance(hours(1));
             match s.ws.apply(command, s.now) {
-                Ok(()) => {}
+                Ok(()) => {
+                    // Every change reaches storage: a command that changes a
+                    // record without bumping its `updated_at` would be lost.
+                    let save = plan(&s.ws, &stored);
+                    store(&save, &mut storage);
+                    stored = save.fingerprints;
+                    let mut shown = s.ws.clone();
+                    shown.canonical();
+                    prop_assert_eq!(load(&storage), shown, "{} was not saved", description);
+                }
                 Err(_) => prop_assert_eq!(&s.ws, &before, "a refused {} changed the workspace", description),
             }
             let broken = violations(&s.ws);
             prop_assert!(broken.is_empty(), "after {}: {:#?}", description, broken);
             prop_assert!(s.ws.built_index().is_some());
             groups_match_a_search(&s.ws);
-            s.advance(hours(1));
         }
     }
 }

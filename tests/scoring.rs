@@ -151,7 +151,17 @@ fn the_agenda_ranks_every_open_task_by_its_score_then_by_due_time() {
         .tasks
         .iter()
         .filter(|t| t.done_at.is_none())
-        .map(|t| (t, score_task(&ws, t, now)))
+        .map(|t| {
+            // The score as the rules state it, from the task's own deal.
+            let d = ws.deal(t.deal_id).unwrap();
+            let probability = ws.stage(d.stage_id).map_or(0, |(_, st)| st.probability);
+            let client = d
+                .client_id
+                .and_then(|c| ws.client(c))
+                .and_then(|c| client_score(c.rating))
+                .map(|s| s.score);
+            (t, task_score(t, probability, d.value.minor, client, now))
+        })
         .collect();
     expected.sort_by_key(|(t, score)| (u8::MAX - score, t.due));
     let expected: Vec<(Id, u8)> = expected.into_iter().map(|(t, s)| (t.id, s)).collect();

@@ -195,6 +195,12 @@ impl StageInput {
 }
 
 /// Every change a user can make to the workspace.
+///
+/// The rule for writing one: every record it changes gets `updated_at =
+/// now`. Storage rewrites only the values whose records' ids or `updated_at`
+/// changed (see `layout.rs`), so a change made without that stamp is shown
+/// but never saved. The property test in `tests/invariants.rs` saves after
+/// every command of random sessions and reads storage back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     /// Add a deal, in `stage_id` or the first stage of the current pipeline.

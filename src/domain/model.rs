@@ -15,9 +15,9 @@ pub type Id = Uuid;
 pub const FORMAT_VERSION: u32 = 2;
 
 /// Timestamps. In JSON (exports, the meta value) they are RFC 3339 text,
-/// read by chrono's dedicated parser, several times faster than the general
-/// one behind `DateTime`'s `Deserialize` (a large workspace holds ~200 000
-/// timestamps); anything else falls back to the general parser, so what it
+/// read by chrono's dedicated parser rather than the general one behind
+/// `DateTime`'s `Deserialize`, as a large workspace holds hundreds of
+/// thousands of them (BENCHMARKS.md); anything else falls back to the general parser, so what it
 /// accepted before is still accepted, with the same error otherwise. In the
 /// binary encoding of stored shards they are seconds and nanoseconds since
 /// 1970: nothing to parse when the app opens.

@@ -1,8 +1,6 @@
 //! The follow-up cadence (docs/PRODUCT.md §4) and idle deals. Rules only suggest:
 //! a [`Suggestion`] becomes a change when the user accepts it.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
 
 use super::command::{Command, TaskInput};
@@ -216,15 +214,6 @@ pub fn deal_suggestions(
     out
 }
 
-/// Tasks grouped by deal, each group in insertion order.
-pub fn tasks_by_deal(ws: &Workspace) -> HashMap<Id, Vec<&Task>> {
-    let mut map: HashMap<Id, Vec<&Task>> = HashMap::new();
-    for t in &ws.tasks {
-        map.entry(t.deal_id).or_default().push(t);
-    }
-    map
-}
-
 /// Cadence suggestions for every deal, most urgent first.
 pub fn suggestions(ws: &Workspace) -> Vec<Suggestion> {
     KeptSuggestions::of(ws).list
@@ -325,16 +314,6 @@ pub fn last_task_activity(tasks: &[&Task]) -> Option<DateTime<Utc>> {
         .max()
 }
 
-/// The last thing that happened on a deal: entering its stage, or a task
-/// created or done.
-pub fn last_activity(deal: &Deal, tasks: &[&Task]) -> DateTime<Utc> {
-    last_task_activity(tasks)
-        .into_iter()
-        .chain([deal.entered_current_stage()])
-        .max()
-        .unwrap_or(deal.created_at)
-}
-
 /// Whether an undecided deal has had no activity for longer than `idle_days`,
 /// given when its tasks last saw activity.
 pub fn is_idle_after(
@@ -362,30 +341,4 @@ pub fn idle_from(
         t.max(deal.entered_current_stage())
     });
     last.checked_add_signed(Duration::days(i64::from(limit)))
-}
-
-/// Whether an undecided deal has had no activity for longer than its stage's idle limit.
-pub fn is_idle(
-    deal: &Deal,
-    pipeline: Option<&Pipeline>,
-    tasks: &[&Task],
-    now: DateTime<Utc>,
-) -> bool {
-    let limit = pipeline
-        .and_then(|p| p.stage(deal.stage_id))
-        .and_then(|s| s.idle_days);
-    is_idle_after(deal, limit, last_task_activity(tasks), now)
-}
-
-/// Ids of all idle deals.
-pub fn idle_deals(ws: &Workspace, now: DateTime<Utc>) -> Vec<Id> {
-    let by_deal = tasks_by_deal(ws);
-    ws.deals
-        .iter()
-        .filter(|d| {
-            let tasks = by_deal.get(&d.id).map(Vec::as_slice).unwrap_or(&[]);
-            is_idle(d, ws.pipeline(d.pipeline_id), tasks, now)
-        })
-        .map(|d| d.id)
-        .collect()
 }

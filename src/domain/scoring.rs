@@ -39,7 +39,7 @@ pub enum Factor {
     Interest,
 }
 
-/// The two customer types of the seed (004) the score helps tell apart.
+/// The two customer types the score helps tell apart (docs/PRODUCT.md §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ClientPattern {
     /// "Yes, yes, yes, no": keen at first, then vanishes (high interest, poor behaviour).
@@ -207,11 +207,6 @@ fn overdue_points(task: &Task, now: DateTime<Utc>) -> u8 {
     } else {
         0
     }
-}
-
-/// The score of a task within its workspace.
-pub fn score_task(ws: &Workspace, task: &Task, now: DateTime<Utc>) -> u8 {
-    task_kind_weight(task.kind) + deal_share(ws, ws.deal(task.deal_id)) + overdue_points(task, now)
 }
 
 /// The part of a task's score its deal gives, in its workspace.

@@ -4,15 +4,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 
-use super::deal::{accept_suggestion, described_agenda_suggestions};
 use super::i18n::*;
 use super::paged::{Paging, ShowMore};
-use super::{computed_after_paint, format, labels, updated_after_paint, use_app, AppState, Route};
+use super::suggestions::{accept_suggestion, described_agenda_suggestions};
+use super::{computed_after_paint, display, labels, updated_after_paint, use_app, AppState, Route};
 use crate::domain::agenda::{agenda, fell_due, Agenda, Calendar};
 use crate::domain::rules::KeptSuggestions;
 use crate::domain::{Command, Id, TaskKind};
-
-type I18n = I18nContext<Locale>;
 
 /// One row of the agenda.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -32,10 +30,10 @@ struct LocalCalendar;
 
 impl Calendar for LocalCalendar {
     fn day_of(&self, at: DateTime<Utc>) -> NaiveDate {
-        format::local(at).date()
+        display::local(at).date()
     }
     fn end_of(&self, day: NaiveDate) -> DateTime<Utc> {
-        format::local_midnight_after(day)
+        display::local_midnight_after(day)
     }
 }
 
@@ -206,9 +204,8 @@ fn AgendaGroup(
             outcome: String::new(),
             offer_promised: false,
         };
-        match state.apply(command) {
-            Ok(()) => state.announce(t_string!(i18n, agenda.completed).to_string()),
-            Err(e) => state.toasts.show(labels::apply_error(i18n, &e)),
+        if state.try_apply(command) {
+            state.announce(t_string!(i18n, agenda.completed).to_string());
         }
     };
     view! {
@@ -235,7 +232,7 @@ fn AgendaGroup(
                                 {match line {
                                     Line::Day(day) => view! {
                                         <tr class="day-row">
-                                            <th colspan="6" scope="colgroup">{move || format::day_heading(i18n.get_locale(), day)}</th>
+                                            <th colspan="6" scope="colgroup">{move || display::day_heading(i18n.get_locale(), day)}</th>
                                         </tr>
                                     }.into_any(),
                                     Line::Task(row) => view! {
@@ -246,7 +243,7 @@ fn AgendaGroup(
                                             </th>
                                             <td>{row.client.clone()}</td>
                                             <td>{move || labels::task_kind(i18n, row.kind)}</td>
-                                            <td>{format::date_time(row.due)}</td>
+                                            <td>{display::date_time(row.due)}</td>
                                             <td class="num">{row.score}</td>
                                             <td>
                                                 <button

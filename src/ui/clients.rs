@@ -5,19 +5,18 @@ use leptos::ev;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::deal::{NewDealDialog, TaskRow};
+use super::deal_tasks::TaskRow;
 use super::i18n::*;
 use super::needle::Needle;
+use super::new_deal::NewDealDialog;
 use super::paged::{Paging, ShowMore};
 use super::widgets::{follow_record, FormStatus, Modal};
-use super::{format, labels, use_app, Route};
+use super::{display, labels, use_app, Route};
 use crate::domain::agenda::{client_overviews, ClientOverview};
 use crate::domain::links::{safe_href, LinkKind};
 use crate::domain::scoring::{client_score, ClientPattern, Factor, ScoreExplanation};
 use crate::domain::sorting;
 use crate::domain::{ClientInput, Command, Id, Outcome, Stars, Task};
-
-type I18n = I18nContext<Locale>;
 
 /// The name of a rating.
 fn factor(i18n: I18n, f: Factor) -> String {
@@ -208,8 +207,8 @@ pub fn Clients() -> impl IntoView {
                                         })}
                                     </td>
                                     <td class="num">{row.overview.open_deals}</td>
-                                    <td class="num">{move || format::money(i18n.get_locale(), row.overview.open_value, &currency())}</td>
-                                    <td>{row.overview.last_contact.map(format::date_time).unwrap_or_default()}</td>
+                                    <td class="num">{move || display::money(i18n.get_locale(), row.overview.open_value, &currency())}</td>
+                                    <td>{row.overview.last_contact.map(display::date_time).unwrap_or_default()}</td>
                                 </tr>
                             </For>
                         </tbody>
@@ -353,9 +352,7 @@ fn ClientView(id: Id) -> impl IntoView {
             Factor::Behaviour => rating.behaviour = value,
             Factor::Interest => rating.interest = value,
         }
-        if let Err(e) = state.apply(Command::RateClient { id, rating }) {
-            state.toasts.show(labels::apply_error(i18n, &e));
-        }
+        state.try_apply(Command::RateClient { id, rating });
     };
     let rating_of = move |which: Factor| {
         move || {
@@ -401,9 +398,7 @@ fn ClientView(id: Id) -> impl IntoView {
             .join(" ")
     };
     let delete = move |_| {
-        if let Err(e) = state.apply(Command::DeleteClient { id }) {
-            state.toasts.show(labels::apply_error(i18n, &e));
-        } else {
+        if state.try_apply(Command::DeleteClient { id }) {
             deleting.set(false);
             state.navigate(Route::Clients);
         }
@@ -458,7 +453,7 @@ fn ClientView(id: Id) -> impl IntoView {
                             <For each=move || deals.get() key=|d| d.clone() let((deal_id, title, outcome, value))>
                                 <li>
                                     <a href=Route::Deal(deal_id).hash()>{title}</a>
-                                    " · " {move || format::money_of(i18n.get_locale(), &value)}
+                                    " · " {move || display::money_of(i18n.get_locale(), &value)}
                                     " · " {move || labels::outcome(i18n, outcome)}
                                 </li>
                             </For>

@@ -11,14 +11,12 @@ use wasm_bindgen::JsCast;
 
 use super::i18n::*;
 use super::paged::{Paging, ShowMore};
-use super::{format, labels, use_app, Route};
+use super::{display, labels, use_app, Route};
 use crate::domain::metrics::{
     dashboard, spanco_ratio, Dashboard, HintKind, MetricsFilter, PeriodChoice, SpancoRatio,
 };
 use crate::domain::sorting;
 use crate::domain::{parse_amount, Command, Id, Pipeline};
-
-type I18n = I18nContext<Locale>;
 
 /// The dashboard's filters, as kept in the URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,7 +127,7 @@ fn Num(
 
 fn percent(share: Option<f64>) -> String {
     share
-        .map(format::percent)
+        .map(display::percent)
         .unwrap_or_else(|| "–".to_string())
 }
 
@@ -173,8 +171,8 @@ pub fn DashboardPage(query: DashboardQuery) -> impl IntoView {
     let q = query.clone();
     let model = Memo::new(move |_| {
         let now = state.now.get();
-        let today = format::today(now);
-        let period = q.period.period(today, format::local_offset(now));
+        let today = display::today(now);
+        let period = q.period.period(today, display::local_offset(now));
         state.workspace.with(|ws| {
             let pipeline = ws.current_pipeline().cloned()?;
             let filter = MetricsFilter {
@@ -192,7 +190,7 @@ pub fn DashboardPage(query: DashboardQuery) -> impl IntoView {
             {move || model.get().map(|(pipeline, d, (first, last))| {
                 view! {
                     <p class="muted small">
-                        {tf!(i18n, dashboard.scope, from = format::date(first), to = format::date(last), pipeline = pipeline.name.clone())}
+                        {tf!(i18n, dashboard.scope, from = display::date(first), to = display::date(last), pipeline = pipeline.name.clone())}
                     </p>
                     <DrillDown />
                     <Hints pipeline=pipeline.clone() d=d.clone() />
@@ -220,10 +218,10 @@ fn Filters(query: DashboardQuery) -> impl IntoView {
         PeriodChoice::ThisYear => "year",
         PeriodChoice::Custom { .. } => "custom",
     };
-    let today = format::today(state.now.get_untracked());
+    let today = display::today(state.now.get_untracked());
     let (first, last) = query.period.days(today);
-    let from = RwSignal::new(format::date(first));
-    let to = RwSignal::new(format::date(last));
+    let from = RwSignal::new(display::date(first));
+    let to = RwSignal::new(display::date(last));
     let q1 = query.clone();
     let on_period = move |ev: ev::Event| {
         let period = match event_target_value(&ev).as_str() {
@@ -253,8 +251,8 @@ fn Filters(query: DashboardQuery) -> impl IntoView {
     let apply_custom = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         match (
-            format::parse_date_input(&from.get_untracked()),
-            format::parse_date_input(&to.get_untracked()),
+            display::parse_date_input(&from.get_untracked()),
+            display::parse_date_input(&to.get_untracked()),
         ) {
             (Ok(Some(from)), Ok(Some(to))) => {
                 error.set(None);
@@ -289,7 +287,7 @@ fn Filters(query: DashboardQuery) -> impl IntoView {
                 {t!(i18n, board.salesperson)}
                 <select on:change=on_owner prop:value=owner_value>
                     <option value="">{t!(i18n, board.everyone)}</option>
-                    {super::deal::salesperson_options(state)
+                    {super::widgets::salesperson_options(state)
                         .into_iter()
                         .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
                         .collect_view()}
@@ -362,7 +360,7 @@ fn DrillDown() -> impl IntoView {
                                 <a href=Route::Deal(id).hash()>{title}</a>
                                 <span class="muted small">
                                     {format!(" · {stage} · {owner} · ")}
-                                    {format::money_of(i18n.get_locale_untracked(), &value)}
+                                    {display::money_of(i18n.get_locale_untracked(), &value)}
                                     " · " {labels::outcome(i18n, outcome)}
                                 </span>
                             </li>
@@ -408,7 +406,7 @@ fn Funnel(pipeline: Pipeline, d: Dashboard) -> impl IntoView {
         .map(|(i, r)| {
             let name = stage_name(&pipeline, r.stage_id);
             let count = r.reached.len();
-            let money = format::money(locale, r.reached_value, &currency);
+            let money = display::money(locale, r.reached_value, &currency);
             let bar_w = ((width - label_w - 150.0) * count as f64 / max as f64).max(2.0);
             let y = 4.0 + row_h * i as f64;
             let describe = tf!(i18n, dashboard.bar_label, stage = name.clone(), count = count, value = money.clone());
@@ -419,7 +417,7 @@ fn Funnel(pipeline: Pipeline, d: Dashboard) -> impl IntoView {
                 count = count,
                 value = money.clone(),
                 open = r.open_now.len(),
-                weighted = format::money(locale, r.weighted_value, &currency)
+                weighted = display::money(locale, r.weighted_value, &currency)
             );
             let (t1, t2) = (tip.clone(), tip);
             let deals = r.reached.clone();
@@ -461,10 +459,10 @@ fn Funnel(pipeline: Pipeline, d: Dashboard) -> impl IntoView {
                 <tr>
                     <th scope="row">{name.clone()}</th>
                     <td class="num"><Num what=tf!(i18n, dashboard.reached_what, stage = name.clone()) text=r.reached.len().to_string() deals=r.reached.clone() /></td>
-                    <td class="num">{format::money(locale, r.reached_value, &currency)}</td>
+                    <td class="num">{display::money(locale, r.reached_value, &currency)}</td>
                     <td class="num"><Num what=tf!(i18n, dashboard.open_what, stage = name.clone()) text=r.open_now.len().to_string() deals=r.open_now.clone() /></td>
-                    <td class="num">{format::money(locale, r.open_value, &currency)}</td>
-                    <td class="num">{format::money(locale, r.weighted_value, &currency)}</td>
+                    <td class="num">{display::money(locale, r.open_value, &currency)}</td>
+                    <td class="num">{display::money(locale, r.weighted_value, &currency)}</td>
                 </tr>
             }
         })
@@ -562,7 +560,7 @@ fn Salespeople(d: Dashboard) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let sort = RwSignal::new((PeopleSort::Name, true));
-    let names: Vec<(Id, String)> = super::deal::salesperson_options(state);
+    let names: Vec<(Id, String)> = super::widgets::salesperson_options(state);
     let stats = d.salespeople.clone();
     let rows = move || {
         let (by, asc) = sort.get();
@@ -702,7 +700,7 @@ fn ForecastPanel(d: Dashboard, owner: Option<Id>, first: NaiveDate) -> impl Into
             Err(e) => error.set(Some(labels::apply_error(i18n, &e))),
         }
     };
-    let money = move |v: i64| format::money(locale, v, &currency);
+    let money = move |v: i64| display::money(locale, v, &currency);
     view! {
         <section class="panel" aria-labelledby="forecast-title">
             <h3 id="forecast-title">{t!(i18n, dashboard.forecast)}</h3>
@@ -730,7 +728,7 @@ fn ForecastPanel(d: Dashboard, owner: Option<Id>, first: NaiveDate) -> impl Into
                     {t!(i18n, dashboard.quota_for)}
                     <select prop:value=move || who.get() on:change=move |ev| who.set(event_target_value(&ev))>
                         <option value="">{t!(i18n, dashboard.team)}</option>
-                        {super::deal::salesperson_options(state)
+                        {super::widgets::salesperson_options(state)
                             .into_iter()
                             .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
                             .collect_view()}
@@ -812,7 +810,7 @@ fn Breakdowns(d: Dashboard) -> impl IntoView {
                 <tr>
                     <th scope="row">{reason.clone()}</th>
                     <td class="num"><Num what=tf!(i18n, dashboard.lost_for, reason = reason) text=r.deals.len().to_string() deals=r.deals.clone() /></td>
-                    <td class="num">{format::money(locale, r.value, &currency)}</td>
+                    <td class="num">{display::money(locale, r.value, &currency)}</td>
                 </tr>
             }
         })
@@ -828,7 +826,7 @@ fn Breakdowns(d: Dashboard) -> impl IntoView {
                     <th scope="row">{name.clone()}</th>
                     <td class="num"><Num what=tf!(i18n, dashboard.from_source, source = name.clone()) text=s.deals.len().to_string() deals=s.deals.clone() /></td>
                     <td class="num"><Num what=tf!(i18n, dashboard.won_from_source, source = name.clone()) text=s.won.len().to_string() deals=s.won.clone() /></td>
-                    <td class="num">{format::money(locale, s.won_value, &c2)}</td>
+                    <td class="num">{display::money(locale, s.won_value, &c2)}</td>
                     <td class="num">{percent(rate)}</td>
                 </tr>
             }
@@ -880,7 +878,7 @@ fn Hints(pipeline: Pipeline, d: Dashboard) -> impl IntoView {
                     hint.leak,
                     from = stage_name(&pipeline, *from),
                     to = stage_name(&pipeline, *to),
-                    ratio = format::percent(*ratio)
+                    ratio = display::percent(*ratio)
                 ),
                 HintKind::IdleDeals => t_string!(i18n, hint.idle).to_string(),
             };

@@ -8,17 +8,14 @@ use wasm_bindgen::JsCast;
 
 use super::i18n::*;
 use super::widgets::Modal;
-use super::{now, use_app, AppState, Route};
+use super::{now, use_app, AppState, ImportRefused, Route};
 use crate::domain::exchange::{
-    clients_csv, deals_csv, export_file_name, export_fits, export_json, import_file,
-    match_pipelines, merge_file_report, read_export, replace_report, tasks_csv, ImportError,
-    ImportFile, ImportMode, MergeReport, PipelineMatch, Problem, ProblemReason, RecordType,
-    Unreadable, MAX_FILE_BYTES,
+    clients_csv, deals_csv, export_file_name, export_fits, export_json, match_pipelines,
+    merge_file_report, read_export, replace_report, tasks_csv, ImportError, ImportFile, ImportMode,
+    MergeReport, PipelineMatch, Problem, ProblemReason, RecordType, Unreadable, MAX_FILE_BYTES,
 };
 use crate::domain::format::FormatError;
 use crate::storage::{self, KeptCopy};
-
-type I18n = I18nContext<Locale>;
 
 /// Offers `content` as a file download named `name`.
 pub fn download(name: &str, content: &str, mime: &str) {
@@ -154,29 +151,6 @@ pub fn import_error_text(i18n: I18n, e: &ImportError) -> (String, Vec<String>) {
     }
 }
 
-impl AppState {
-    /// Imports a file read and checked before, all or nothing; the result is saved.
-    pub fn import_file(
-        &self,
-        file: &ImportFile,
-        mode: ImportMode,
-    ) -> Result<MergeReport, ImportError> {
-        let mut result = Err(ImportError::NotOurFile);
-        let ready = self.ready.get_untracked();
-        self.workspace.maybe_update(|ws| {
-            // Before the first run there is nothing of the user's to merge into.
-            let mode = if ready { mode } else { ImportMode::Replace };
-            result = import_file(ws, file, mode);
-            result.is_ok()
-        });
-        if result.is_ok() {
-            self.ready.set(true);
-            self.autosave.save_now();
-        }
-        result
-    }
-}
-
 /// Reads the chosen file's text, refusing a too large one before reading it.
 async fn read_file(input: &web_sys::HtmlInputElement) -> Result<String, ImportError> {
     let Some(file) = input.files().and_then(|f| f.get(0)) else {
@@ -282,17 +256,10 @@ pub fn ImportPanel() -> impl IntoView {
         if checked.with_untracked(Option::is_none) {
             return;
         }
-        if state.autosave.read_only.get_untracked().is_some() {
-            error.set(Some((
-                t_string!(i18n, error.read_only).to_string(),
-                Vec::new(),
-            )));
-            return;
-        }
         let result = checked.with_untracked(|c| {
             c.as_ref()
                 .map(|c| state.import_file(&c.file, mode))
-                .unwrap_or(Err(ImportError::NotOurFile))
+                .unwrap_or(Err(ImportRefused::File(ImportError::NotOurFile)))
         });
         match result {
             Ok(report) => {
@@ -314,7 +281,11 @@ pub fn ImportPanel() -> impl IntoView {
                 }
                 state.navigate(Route::Board);
             }
-            Err(e) => error.set(Some(import_error_text(i18n, &e))),
+            Err(ImportRefused::ReadOnly) => error.set(Some((
+                t_string!(i18n, error.read_only).to_string(),
+                Vec::new(),
+            ))),
+            Err(ImportRefused::File(e)) => error.set(Some(import_error_text(i18n, &e))),
         }
     };
     let has_data = move || state.ready.get();

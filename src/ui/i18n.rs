@@ -9,6 +9,9 @@ leptos_i18n::load_locales!();
 pub use i18n::*;
 pub use leptos_i18n::I18nContext;
 
+/// The translations in the reader's language, as the screens pass them around.
+pub type I18n = I18nContext<Locale>;
+
 /// Puts values into a translated template's `{name}` placeholders.
 ///
 /// Placeholders are filled here rather than by leptos_i18n's `{{ name }}`

@@ -7,8 +7,6 @@ use crate::domain::{
     AmountError, DomainError, LostReasonKind, Outcome, StageKind, StagePreset, TaskKind,
 };
 
-type I18n = I18nContext<Locale>;
-
 /// The name of a stage kind.
 pub fn stage_kind(i18n: I18n, kind: StageKind) -> String {
     match kind {

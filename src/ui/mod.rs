@@ -1,5 +1,5 @@
-//! The screens. Components read the one workspace signal from context and
-//! change it only through [`crate::domain::Workspace::apply`].
+//! The screens. Components read the one workspace signal from the app
+//! state ([`state`]) and change it only through its methods.
 
 mod agenda;
 mod board;
@@ -8,13 +8,18 @@ mod clients;
 mod dashboard;
 pub(crate) mod data;
 mod deal;
+mod deal_tasks;
+pub mod display;
 mod drafts;
-pub mod format;
 pub mod i18n;
 mod labels;
+mod lost_dialog;
 mod needle;
+mod new_deal;
 mod paged;
 mod settings;
+mod state;
+mod suggestions;
 mod welcome;
 mod widgets;
 
@@ -23,11 +28,12 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::domain::format::FormatError;
-use crate::domain::{Command, DomainError, Id, StagePreset, Workspace};
-use crate::storage::{self, Autosave, Loaded};
-use drafts::Drafts;
+use crate::domain::{Id, StagePreset, Workspace};
+use crate::storage::{self, Loaded};
 use i18n::*;
-use widgets::{Announcer, ToastHost, Toasts};
+use widgets::{Announcer, ToastHost};
+
+pub use state::{AppState, ApplyError, ImportRefused, TakeIn};
 
 /// A screen of the app, kept in the URL's `#` part so that reload and the
 /// back button work on any static host.
@@ -81,122 +87,6 @@ impl Route {
             Route::Data => "#/data".to_string(),
             Route::Dashboard(q) => format!("#/dashboard?{}", q.to_query()),
         }
-    }
-}
-
-/// Why a change was not made.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ApplyError {
-    /// The domain refused it.
-    Domain(DomainError),
-    /// The app is read-only (data from a newer version is open).
-    ReadOnly,
-}
-
-impl From<DomainError> for ApplyError {
-    fn from(e: DomainError) -> Self {
-        ApplyError::Domain(e)
-    }
-}
-
-/// Everything the screens share, provided once at the root.
-#[derive(Clone, Copy)]
-pub struct AppState {
-    /// The whole dataset.
-    pub workspace: RwSignal<Workspace>,
-    /// False until the user picked a preset on the first run.
-    pub ready: RwSignal<bool>,
-    /// The current time, refreshed every half minute so overdue marks update.
-    pub now: RwSignal<DateTime<Utc>>,
-    /// The screen shown.
-    pub route: RwSignal<Route>,
-    /// Saving, quota and read-only state.
-    pub autosave: Autosave,
-    /// Short messages with an optional undo.
-    pub toasts: Toasts,
-    /// Forms on screen holding edits, saved or asked about before leaving.
-    pub drafts: Drafts,
-    /// The reader's language, for what the app asks outside any screen.
-    pub i18n: I18nContext<Locale>,
-    /// Text read out by screen readers after keyboard actions.
-    pub announcement: RwSignal<String>,
-    /// The board's salesperson filter, kept while visiting other screens.
-    pub board_owner: RwSignal<Option<Id>>,
-    /// The board's search text, kept while visiting other screens.
-    pub board_search: RwSignal<String>,
-}
-
-impl AppState {
-    /// Applies `command` now; on success the workspace is saved soon.
-    pub fn apply(&self, command: Command) -> Result<(), ApplyError> {
-        self.apply_all(vec![command])
-    }
-
-    /// Applies several commands as one change, all or none.
-    pub fn apply_all(&self, commands: Vec<Command>) -> Result<(), ApplyError> {
-        if self.autosave.read_only.get_untracked().is_some() {
-            return Err(ApplyError::ReadOnly);
-        }
-        let at = now();
-        let mut result = Ok(());
-        self.workspace.maybe_update(|ws| {
-            result = if commands.len() == 1 {
-                commands.into_iter().try_for_each(|c| ws.apply(c, at))
-            } else {
-                ws.apply_all(commands, at)
-            };
-            result.is_ok()
-        });
-        self.now.set(at);
-        if result.is_ok() {
-            self.autosave.schedule();
-        }
-        result.map_err(ApplyError::from)
-    }
-
-    /// Whether the screen may change: every form saves what it holds, and
-    /// the user is asked before edits that could not be saved are left.
-    pub fn may_leave(&self) -> bool {
-        let unsaved = self.drafts.settle_all();
-        if unsaved.is_empty() {
-            return true;
-        }
-        let i18n = self.i18n;
-        let question = tf!(
-            i18n,
-            nav.leave_unsaved,
-            edits = unsaved
-                .iter()
-                .map(|line| format!("• {line}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
-        let leave = web_sys::window()
-            .and_then(|w| w.confirm_with_message(&question).ok())
-            .unwrap_or(true);
-        if !leave {
-            show_first_form_error();
-        }
-        leave
-    }
-
-    /// Shows another screen, once the screen shown may be left.
-    pub fn navigate(&self, route: Route) {
-        if route != self.route.get_untracked() && !self.may_leave() {
-            return;
-        }
-        let hash = route.hash();
-        self.route.set(route);
-        if let Some(window) = web_sys::window() {
-            if window.location().hash().ok().as_deref() != Some(hash.as_str()) {
-                let _ = window.location().set_hash(&hash);
-            }
-        }
-    }
-
-    /// Says `text` to screen-reader users.
-    pub fn announce(&self, text: String) {
-        self.announcement.set(text);
     }
 }
 
@@ -344,21 +234,7 @@ fn App() -> impl IntoView {
         ),
         Loaded::Unreadable(e) => (placeholder_workspace(), false, Some(e)),
     };
-    let workspace = RwSignal::new(initial);
-    let ready = RwSignal::new(ready);
-    let state = AppState {
-        workspace,
-        ready,
-        now: RwSignal::new(now()),
-        route: RwSignal::new(Route::parse(&current_hash())),
-        autosave: Autosave::new(workspace, ready, stored),
-        toasts: Toasts::new(),
-        drafts: Drafts::new(),
-        i18n,
-        announcement: RwSignal::new(String::new()),
-        board_owner: RwSignal::new(None),
-        board_search: RwSignal::new(String::new()),
-    };
+    let state = AppState::new(initial, ready, stored, i18n, Route::parse(&current_hash()));
     provide_context(state);
     if let Some(found) = newer_version {
         // Never overwrite data from a newer version: show it, change nothing.
@@ -424,7 +300,7 @@ fn App() -> impl IntoView {
         <Header />
         <main id="main" tabindex="-1">
             {move || {
-                if !ready.get() {
+                if !state.ready.get() {
                     return match problem.get_value() {
                         Some(p) => view! { <data::Recovery problem=p /> }.into_any(),
                         None => view! { <welcome::Welcome /> }.into_any(),

@@ -4,23 +4,11 @@ use leptos::ev;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::deal::LostReasonFields;
 use super::i18n::*;
+use super::lost_dialog::LostReasonFields;
 use super::widgets::{follow_stored, Modal};
-use super::{labels, use_app, AppState};
+use super::{labels, use_app};
 use crate::domain::{Command, Id, Stage, StageInput, StageKind, StagePreset};
-
-type I18n = I18nContext<Locale>;
-
-fn report(state: AppState, i18n: I18n, result: Result<(), super::ApplyError>) -> bool {
-    match result {
-        Ok(()) => true,
-        Err(e) => {
-            state.toasts.show(labels::apply_error(i18n, &e));
-            false
-        }
-    }
-}
 
 /// Reads the probability and idle-limit fields of a stage form.
 fn stage_input(
@@ -91,14 +79,10 @@ fn PipelineSettings() -> impl IntoView {
     let rename = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         if let Some((id, _)) = current() {
-            if report(
-                state,
-                i18n,
-                state.apply(Command::RenamePipeline {
-                    id,
-                    name: name.get_untracked(),
-                }),
-            ) {
+            if state.try_apply(Command::RenamePipeline {
+                id,
+                name: name.get_untracked(),
+            }) {
                 state
                     .toasts
                     .show(t_string!(i18n, settings.saved).to_string());
@@ -117,7 +101,7 @@ fn PipelineSettings() -> impl IntoView {
         let names: Vec<&str> = stage_names.iter().map(String::as_str).collect();
         let pipeline =
             preset.pipeline_named(&pipeline_name, &names, &mut Uuid::new_v4, super::now());
-        if report(state, i18n, state.apply(Command::AddPipeline { pipeline })) {
+        if state.try_apply(Command::AddPipeline { pipeline }) {
             state
                 .toasts
                 .show(tf!(i18n, settings.pipeline_added, name = pipeline_name).to_string());
@@ -356,11 +340,7 @@ fn StageRow(
         }
     };
     let move_to = move |to: usize| {
-        report(
-            state,
-            i18n,
-            state.apply(Command::MoveStage { stage_id: id, to }),
-        );
+        state.try_apply(Command::MoveStage { stage_id: id, to });
     };
     let remove = move |_| removing.set(stored.get_untracked());
     view! {
@@ -618,14 +598,10 @@ fn SalespersonRow(
     });
     let rename = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
-        if report(
-            state,
-            i18n,
-            state.apply(Command::RenameSalesperson {
-                id,
-                name: value.get_untracked(),
-            }),
-        ) {
+        if state.try_apply(Command::RenameSalesperson {
+            id,
+            name: value.get_untracked(),
+        }) {
             state
                 .toasts
                 .show(t_string!(i18n, settings.saved).to_string());

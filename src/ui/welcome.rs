@@ -20,12 +20,7 @@ pub fn Welcome() -> impl IntoView {
     });
     let error = RwSignal::new(None::<String>);
 
-    let start = move |workspace: Workspace| {
-        state.workspace.set(workspace);
-        state.ready.set(true);
-        state.autosave.save_now();
-        state.navigate(super::Route::Board);
-    };
+    let start = move |workspace: Workspace| state.start_with(workspace);
     let choose = move |preset: StagePreset| {
         let code = currency.get_untracked().trim().to_ascii_uppercase();
         if !is_currency_code(&code) {

@@ -1,5 +1,5 @@
 //! Small shared pieces: toasts with undo, the screen-reader announcer, the
-//! storage status banner and modal dialogs.
+//! storage status banner, modal dialogs and the salespeople to choose from.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +8,8 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::i18n::*;
-use super::use_app;
+use super::{use_app, AppState};
+use crate::domain::Id;
 use crate::storage::SaveProblem;
 
 /// How long a toast (and its undo) stays.
@@ -308,4 +309,14 @@ where
         }
         now
     });
+}
+
+/// Salespeople as (id, name), in the order they were added, for a select.
+pub fn salesperson_options(state: AppState) -> Vec<(Id, String)> {
+    state.workspace.with(|ws| {
+        ws.salespeople
+            .iter()
+            .map(|s| (s.id, s.name.clone()))
+            .collect()
+    })
 }

@@ -1,9 +1,36 @@
 //! Fixtures shared by the native tests.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use pipeline_crm::domain::layout::{assemble, assemble_stored, is_layout, Plan, META_KEY};
+use pipeline_crm::domain::packing::unpack;
 use pipeline_crm::domain::*;
 use uuid::Uuid;
+
+/// Carries out a storage plan on a map standing for localStorage.
+pub fn store(plan: &Plan, storage: &mut HashMap<String, String>) {
+    for w in &plan.writes {
+        storage.insert(w.key.clone(), w.value.clone());
+    }
+    for k in &plan.obsolete {
+        storage.remove(k);
+    }
+}
+
+/// The workspace a map standing for localStorage holds.
+pub fn load(storage: &HashMap<String, String>) -> Workspace {
+    let meta = unpack(&storage[META_KEY]).unwrap().into_owned();
+    assert!(is_layout(&meta));
+    assemble(&meta, |k| storage.get(k).cloned()).unwrap()
+}
+
+/// [`load`], and the fingerprint of each value read.
+pub fn load_stored(storage: &HashMap<String, String>) -> (Workspace, HashMap<String, u64>) {
+    let meta = unpack(&storage[META_KEY]).unwrap().into_owned();
+    assemble_stored(&meta, |k| storage.get(k).cloned()).unwrap()
+}
 
 /// A deterministic id source: 1, 2, 3, …
 pub struct Ids(pub u128);

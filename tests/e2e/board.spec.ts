@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "node:fs";
-import { addDeal, card, column, scrollUntilDrawn, startWith, text } from "./helpers";
+import { addDeal, boardSettled, card, column, scrollUntilDrawn, startWith, text } from "./helpers";
 
 test("the first run offers the three presets and a demo, and the choice sets the columns", async ({ page }) => {
   await page.goto("./");
@@ -318,6 +318,7 @@ test("a long column shows 50 cards and the rest on request; search reaches them 
   // The page's cards below the window are drawn as the board is scrolled
   // toward them.
   const cards = suspect.getByRole("article");
+  await boardSettled(page);
   expect(await cards.count()).toBeLessThan(50);
   await scrollUntilDrawn(page, cards, 50);
   await suspect.getByRole("button", { name: `Show ${Math.min(50, suspects - 50)} more (${suspects - 50} not shown yet)` }).click();
@@ -345,6 +346,7 @@ test("a card moved by keyboard far down a column is drawn there and keeps the fo
   await page.goto("./");
   const suspect = column(page, "Suspect");
   await expect(suspect).toContainText("Deals: 46 ");
+  await boardSettled(page);
   expect(await suspect.getByRole("article").count()).toBeLessThan(26);
 
   // The first deal of the next column goes below the old leads.

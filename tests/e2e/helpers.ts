@@ -34,6 +34,18 @@ export async function scrollUntilDrawn(page: Page, cards: Locator, count: number
   }).toPass();
 }
 
+/** Waits until the board has drawn all it draws without scrolling: it
+ * draws one more column each frame after the first, so after a frame per
+ * column and closed zone (and a few more) nothing else comes. */
+export async function boardSettled(page: Page) {
+  await page.evaluate(async () => {
+    const columns = document.querySelectorAll("section").length + 4;
+    for (let i = 0; i < columns; i++) {
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    }
+  });
+}
+
 /** A deal's card, wherever it is on the board. */
 export function card(page: Page, title: string): Locator {
   return page.getByRole("article", { name: title, exact: true });
