@@ -7,7 +7,10 @@
 //! disabled storage) and folds the browser's `DOMException` into a string,
 //! while the app must keep running in memory in the first case and tell a
 //! full quota (`QuotaExceededError`, `NS_ERROR_DOM_QUOTA_REACHED`, legacy
-//! code 22) from other failures in the second.
+//! code 22) from other failures in the second. Its typed `get`/`set` would
+//! fit small values only, and the one there is, the chosen language, is a
+//! plain string every earlier build stored as is, where gloo reads and
+//! writes JSON: it would not read them back.
 //!
 //! The workspace is stored in shards, each packed (see
 //! [`crate::domain::layout`] and [`crate::domain::packing`]): a save writes

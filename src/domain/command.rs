@@ -1329,31 +1329,7 @@ impl Workspace {
         if deal.outcome == Outcome::Won {
             return Err(DomainError::DealClosed);
         }
-        let won_stage = match self
-            .pipeline(deal.pipeline_id)
-            .and_then(|p| p.first_of_kind(StageKind::Won))
-        {
-            Some(s) => Some(s.id),
-            // Without a Won stage the deal stays where it is, unless that
-            // is a Lost stage, which only lost deals are in.
-            None if self.stage_kind(deal.stage_id) == Some(StageKind::Lost) => {
-                Some(self.last_open_stage(deal)?)
-            }
-            None => None,
-        };
-        let d = self.deal_mut(id)?;
-        d.outcome = Outcome::Won;
-        d.lost_reason = None;
-        d.closed_at = Some(now);
-        if let Some(stage_id) = won_stage.filter(|s| *s != d.stage_id) {
-            d.stage_id = stage_id;
-            d.stage_history.push(StageEntry {
-                stage_id,
-                entered_at: now,
-            });
-        }
-        d.updated_at = now;
-        Ok(())
+        self.close(id, Outcome::Won, None, now)
     }
 
     fn close_lost(
@@ -1368,22 +1344,41 @@ impl Workspace {
             return Err(DomainError::DealClosed);
         }
         let reason = lost_reason(reason, &note)?;
-        let lost_stage = match self
+        self.close(id, Outcome::Lost, Some(reason), now)
+    }
+
+    /// Gives a deal its final answer (won or lost) and moves it to the
+    /// pipeline's first stage of that kind.
+    fn close(
+        &mut self,
+        id: Id,
+        outcome: Outcome,
+        lost_reason: Option<LostReason>,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        let (kind, other) = match outcome {
+            Outcome::Won => (StageKind::Won, StageKind::Lost),
+            _ => (StageKind::Lost, StageKind::Won),
+        };
+        let deal = self.deal(id).ok_or(DomainError::DealNotFound)?;
+        let closing_stage = match self
             .pipeline(deal.pipeline_id)
-            .and_then(|p| p.first_of_kind(StageKind::Lost))
+            .and_then(|p| p.first_of_kind(kind))
         {
             Some(s) => Some(s.id),
-            // As in `close_won`: a Won stage holds only won deals.
-            None if self.stage_kind(deal.stage_id) == Some(StageKind::Won) => {
+            // Without a stage of that kind the deal stays where it is,
+            // unless that is a stage of the other answer, which holds only
+            // deals with that answer.
+            None if self.stage_kind(deal.stage_id) == Some(other) => {
                 Some(self.last_open_stage(deal)?)
             }
             None => None,
         };
         let d = self.deal_mut(id)?;
-        d.outcome = Outcome::Lost;
-        d.lost_reason = Some(reason);
+        d.outcome = outcome;
+        d.lost_reason = lost_reason;
         d.closed_at = Some(now);
-        if let Some(stage_id) = lost_stage.filter(|s| *s != d.stage_id) {
+        if let Some(stage_id) = closing_stage.filter(|s| *s != d.stage_id) {
             d.stage_id = stage_id;
             d.stage_history.push(StageEntry {
                 stage_id,

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::deal_tasks::TaskRow;
+use super::drafts::{save_form, FormMarks};
 use super::i18n::*;
 use super::needle::Needle;
 use super::new_deal::NewDealDialog;
@@ -571,27 +572,19 @@ fn ClientForm(id: Id) -> impl IntoView {
             error.set(None);
             return Ok(());
         }
-        match state.apply(Command::EditClient { id, input }) {
-            Ok(()) => {
-                error.set(None);
-                saved.set(true);
-                changed_elsewhere.set(false);
-                if let Some(stored) = state
-                    .workspace
-                    .with_untracked(|ws| ws.client(id).map(ClientInput::from_client))
-                {
-                    fill(&stored);
-                    base.set_value(stored);
-                }
-                Ok(())
-            }
-            Err(e) => {
-                let message = labels::apply_error(i18n, &e);
-                saved.set(false);
-                error.set(Some(message.clone()));
-                Err(message)
-            }
-        }
+        let marks = FormMarks {
+            error,
+            saved,
+            changed_elsewhere,
+            base,
+        };
+        save_form(
+            state,
+            Command::EditClient { id, input },
+            marks,
+            |ws| ws.client(id).map(ClientInput::from_client),
+            |stored| fill(stored),
+        )
     };
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();

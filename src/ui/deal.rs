@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::client_picker::ClientPicker;
 use super::deal_tasks::Tasks;
+use super::drafts::{save_form, FormMarks};
 use super::i18n::*;
 use super::lost_dialog::LostDialog;
 use super::suggestions::Suggestions;
@@ -409,27 +410,19 @@ fn DealForm(id: Id) -> impl IntoView {
             error.set(None);
             return Ok(());
         }
-        match state.apply(Command::EditDeal { id, input }) {
-            Ok(()) => {
-                error.set(None);
-                saved.set(true);
-                changed_elsewhere.set(false);
-                if let Some(stored) = state
-                    .workspace
-                    .with_untracked(|ws| ws.deal(id).map(DealInput::from_deal))
-                {
-                    fill(&stored);
-                    base.set_value(stored);
-                }
-                Ok(())
-            }
-            Err(e) => {
-                let message = labels::apply_error(i18n, &e);
-                saved.set(false);
-                error.set(Some(message.clone()));
-                Err(message)
-            }
-        }
+        let marks = FormMarks {
+            error,
+            saved,
+            changed_elsewhere,
+            base,
+        };
+        save_form(
+            state,
+            Command::EditDeal { id, input },
+            marks,
+            |ws| ws.deal(id).map(DealInput::from_deal),
+            |stored| fill(stored),
+        )
     };
     // A field is saved when it loses focus with a new value (its `change`
     // event), on Enter, and before the page is left.

@@ -9,6 +9,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::{labels, AppState};
+use crate::domain::{Command, Workspace};
+
 /// What a form does when the page is about to be left: saves what it holds,
 /// or says in the user's words what it could not save.
 type Settle = Arc<dyn Fn() -> Result<(), String> + Send + Sync>;
@@ -64,5 +67,55 @@ impl Drafts {
 impl Default for Drafts {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// What a record's form shows about its saving: the message when an edit
+/// cannot be saved, "saved", a note that another tab changed the record, and
+/// the stored fields its edits are made against.
+pub struct FormMarks<I: Send + Sync + 'static> {
+    pub error: RwSignal<Option<String>>,
+    pub saved: RwSignal<bool>,
+    pub changed_elsewhere: RwSignal<bool>,
+    pub base: StoredValue<I>,
+}
+
+impl<I: Send + Sync + 'static> Clone for FormMarks<I> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I: Send + Sync + 'static> Copy for FormMarks<I> {}
+
+/// Saves a record's form with `command` (its edited fields). When it is
+/// applied the form shows the record as stored (`stored` reads it back, in
+/// its canonical form) and takes it as its base; when it is refused the
+/// form says why, and the message is returned for the question asked
+/// before leaving.
+pub fn save_form<I: Send + Sync + 'static>(
+    state: AppState,
+    command: Command,
+    marks: FormMarks<I>,
+    stored: impl FnOnce(&Workspace) -> Option<I>,
+    fill: impl FnOnce(&I),
+) -> Result<(), String> {
+    match state.apply(command) {
+        Ok(()) => {
+            marks.error.set(None);
+            marks.saved.set(true);
+            marks.changed_elsewhere.set(false);
+            if let Some(stored) = state.workspace.with_untracked(stored) {
+                fill(&stored);
+                marks.base.set_value(stored);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            let message = labels::apply_error(state.i18n, &e);
+            marks.saved.set(false);
+            marks.error.set(Some(message.clone()));
+            Err(message)
+        }
     }
 }
