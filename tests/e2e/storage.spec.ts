@@ -371,6 +371,14 @@ test("data from a newer version opens read-only and is never overwritten", async
   await dialog.getByLabel("Title").fill("Not allowed");
   await dialog.getByRole("button", { name: "Add deal" }).click();
   await expect(dialog.getByRole("alert")).toHaveText("The app is read-only: nothing can be changed.");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  // Nor does an import change it.
+  const colleague = { ...file, workspace: { ...file.workspace, deals: file.workspace.deals.map((d: any) => ({ ...d, title: "Imported over it" })) } };
+  await importFile(page, "colleague.json", JSON.stringify(colleague));
+  await page.getByRole("button", { name: "Merge into my data" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The app is read-only: nothing can be changed." })).toBeVisible();
+  await page.getByRole("link", { name: "Board", exact: true }).click();
+  await expect(card(page, "From the future")).toBeVisible();
   await page.reload();
   expect(await page.evaluate((key) => localStorage.getItem(key), KEY)).toBe(stored);
 });
