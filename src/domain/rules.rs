@@ -287,7 +287,11 @@ impl KeptSuggestions {
                 continue;
             };
             let now = suggestions_for(ws, &ws.deals[at]);
-            changed |= now != before;
+            // `before` is in the list's order: by due time, then as the
+            // rules gave them.
+            let mut in_order: Vec<&Suggestion> = now.iter().collect();
+            in_order.sort_by_key(|s| s.due);
+            changed |= !before.iter().eq(in_order.iter().copied());
             for (n, s) in now.into_iter().enumerate() {
                 let place = (s.due, at, n);
                 let k = self.places.partition_point(|p| *p < place);
