@@ -535,6 +535,12 @@ fn ClientForm(id: Id) -> impl IntoView {
     };
     // What the fields were filled from (see `ClientInput::rebased`).
     let base = StoredValue::new(initial);
+    let marks = FormMarks {
+        error,
+        saved,
+        changed_elsewhere,
+        base,
+    };
     fill(&base.get_value());
     let read = move || ClientInput {
         name: name.get_untracked(),
@@ -567,23 +573,13 @@ fn ClientForm(id: Id) -> impl IntoView {
         let Some(now) = untrack(current) else {
             return Ok(());
         };
-        let input = read().rebased(&base.get_value(), &now);
-        if input == now {
-            error.set(None);
-            return Ok(());
-        }
-        let marks = FormMarks {
-            error,
-            saved,
-            changed_elsewhere,
-            base,
-        };
         save_form(
             state,
-            Command::EditClient { id, input },
             marks,
+            (read().rebased(&base.get_value(), &now), now),
+            |input| Command::EditClient { id, input },
             |ws| ws.client(id).map(ClientInput::from_client),
-            |stored| fill(stored),
+            fill,
         )
     };
     let submit = move |ev: ev::SubmitEvent| {

@@ -317,6 +317,12 @@ fn DealForm(id: Id) -> impl IntoView {
     // What the fields were filled from: a field still holding its value
     // there is one the user did not change (see `DealInput::rebased`).
     let base = StoredValue::new(DealInput::from_deal(&initial));
+    let marks = FormMarks {
+        error,
+        saved,
+        changed_elsewhere,
+        base,
+    };
     fill(&base.get_value());
 
     // The fields as a deal's input, or the message for the first field that
@@ -405,23 +411,13 @@ fn DealForm(id: Id) -> impl IntoView {
             return Ok(());
         };
         let mine = read().inspect_err(|message| error.set(Some(message.clone())))?;
-        let input = mine.rebased(&base.get_value(), &now);
-        if input == now {
-            error.set(None);
-            return Ok(());
-        }
-        let marks = FormMarks {
-            error,
-            saved,
-            changed_elsewhere,
-            base,
-        };
         save_form(
             state,
-            Command::EditDeal { id, input },
             marks,
+            (mine.rebased(&base.get_value(), &now), now),
+            |input| Command::EditDeal { id, input },
             |ws| ws.deal(id).map(DealInput::from_deal),
-            |stored| fill(stored),
+            fill,
         )
     };
     // A field is saved when it loses focus with a new value (its `change`

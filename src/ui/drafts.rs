@@ -88,19 +88,25 @@ impl<I: Send + Sync + 'static> Clone for FormMarks<I> {
 
 impl<I: Send + Sync + 'static> Copy for FormMarks<I> {}
 
-/// Saves a record's form with `command` (its edited fields). When it is
-/// applied the form shows the record as stored (`stored` reads it back, in
-/// its canonical form) and takes it as its base; when it is refused the
+/// Saves a record's form: `input` (the fields as edited) unless it is the
+/// record as stored `now`, through the command `edit` makes of it. When it
+/// is applied the form shows the record as stored (`stored` reads it back,
+/// in its canonical form) and takes it as its base; when it is refused the
 /// form says why, and the message is returned for the question asked
 /// before leaving.
-pub fn save_form<I: Send + Sync + 'static>(
+pub fn save_form<I: PartialEq + Send + Sync + 'static>(
     state: AppState,
-    command: Command,
     marks: FormMarks<I>,
+    (input, now): (I, I),
+    edit: impl FnOnce(I) -> Command,
     stored: impl FnOnce(&Workspace) -> Option<I>,
     fill: impl FnOnce(&I),
 ) -> Result<(), String> {
-    match state.apply(command) {
+    if input == now {
+        marks.error.set(None);
+        return Ok(());
+    }
+    match state.apply(edit(input)) {
         Ok(()) => {
             marks.error.set(None);
             marks.saved.set(true);

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::i18n::*;
 use super::{display, use_app, AppState};
 use crate::domain::rules::{suggestions_for, Suggestion, SuggestionKind};
-use crate::domain::{Command, Id};
+use crate::domain::{Command, Id, Workspace};
 
 /// The words for a cadence suggestion.
 pub fn suggestion_text(i18n: I18n, s: &Suggestion, stage: &str, owner: &str) -> String {
@@ -47,6 +47,17 @@ pub fn suggestion_note(i18n: I18n, kind: SuggestionKind) -> String {
     .to_string()
 }
 
+/// The words for a suggestion of a deal owned by `owner`, with the name of
+/// the stage it would move the deal to.
+fn words(ws: &Workspace, i18n: I18n, s: &Suggestion, owner: &str) -> String {
+    let stage = s
+        .stage_id
+        .and_then(|st| ws.stage(st))
+        .map(|(_, st)| st.name.as_str())
+        .unwrap_or("");
+    suggestion_text(i18n, s, stage, owner)
+}
+
 /// Carries out a suggestion.
 pub fn accept_suggestion(state: AppState, i18n: I18n, s: &Suggestion) {
     let commands = s.accept(Uuid::new_v4(), &suggestion_note(i18n, s.kind));
@@ -68,12 +79,7 @@ pub fn described_suggestions(state: AppState, i18n: I18n, deal: Id) -> Vec<(Sugg
         suggestions_for(ws, d)
             .into_iter()
             .map(|s| {
-                let stage = s
-                    .stage_id
-                    .and_then(|st| ws.stage(st))
-                    .map(|(_, st)| st.name.as_str())
-                    .unwrap_or("");
-                let text = suggestion_text(i18n, &s, stage, owner);
+                let text = words(ws, i18n, &s, owner);
                 (s, text)
             })
             .collect()
@@ -96,12 +102,7 @@ pub fn described_agenda_suggestions(
                     .salesperson(d.owner_id)
                     .map(|p| p.name.as_str())
                     .unwrap_or("");
-                let stage = s
-                    .stage_id
-                    .and_then(|st| ws.stage(st))
-                    .map(|(_, st)| st.name.as_str())
-                    .unwrap_or("");
-                let text = suggestion_text(i18n, &s, stage, owner);
+                let text = words(ws, i18n, &s, owner);
                 Some((s, d.title.clone(), text))
             })
             .collect()
